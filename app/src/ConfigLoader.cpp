@@ -1,0 +1,203 @@
+#include "app/ConfigLoader.h"
+
+#include "IniSection.h"
+#include "camera/SourceSpec.h"
+#include "motion/MaskParser.h"
+#include "sensors/SensorSpec.h"
+#include "xmpp/Jid.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSettings>
+
+using namespace std::chrono_literals;
+
+namespace garage {
+namespace {
+
+constexpr auto kDay = std::chrono::milliseconds(24h);
+
+void readXmpp(IniSection s, XmppConfig &c)
+{
+    c.jid = s.text(QStringLiteral("jid"), c.jid);
+    if (!isBareJid(c.jid))
+        s.fail(QStringLiteral("jid"), c.jid, QStringLiteral("expected the account's bare JID, e.g. home@example.org"));
+    c.password = s.secret(QStringLiteral("password"));
+    c.passwordFile = s.text(QStringLiteral("password_file"), c.passwordFile);
+    if (c.password.isEmpty() == c.passwordFile.isEmpty()) {
+        s.fail(QStringLiteral("password_file"), c.passwordFile,
+               QStringLiteral("set exactly one of password_file (preferred) or password"));
+    } else if (!c.passwordFile.isEmpty()) {
+        const QFileInfo info(c.passwordFile);
+        if (!info.isFile() || !info.isReadable())
+            s.fail(QStringLiteral("password_file"), c.passwordFile, QStringLiteral("expected a readable file"));
+        else if (info.permissions() & QFileDevice::ReadOther)
+            s.fail(QStringLiteral("password_file"), c.passwordFile,
+                   QStringLiteral("the file is world-readable; chmod 600 or 640 it"));
+    }
+    c.resource = s.text(QStringLiteral("resource"), c.resource);
+    if (c.resource.isEmpty() || c.resource.contains(QLatin1Char('/')) || c.resource.contains(QLatin1Char(' ')))
+        s.fail(QStringLiteral("resource"), c.resource, QStringLiteral("expected a non-empty name without '/' or spaces"));
+    c.priority = s.integer(QStringLiteral("priority"), c.priority, -128, 127);
+    c.keyword = s.text(QStringLiteral("keyword"), c.resource);
+    if (c.keyword.contains(QLatin1Char(' ')))
+        s.fail(QStringLiteral("keyword"), c.keyword, QStringLiteral("expected a single word"));
+    c.host = s.text(QStringLiteral("host"), c.host);
+    c.port = s.integer(QStringLiteral("port"), c.port, 1, 65535);
+    c.requireTls = s.boolean(QStringLiteral("require_tls"), c.requireTls);
+    if (!c.requireTls)
+        s.warn(QStringLiteral("require_tls"), QStringLiteral("false"),
+               QStringLiteral("messages and the password may cross the network unencrypted"));
+    c.insecure = s.boolean(QStringLiteral("insecure"), c.insecure);
+    if (c.insecure)
+        s.warn(QStringLiteral("insecure"), QStringLiteral("true"),
+               QStringLiteral("the server's certificate is not verified"));
+    c.caFile = s.text(QStringLiteral("ca_file"), c.caFile);
+    if (!c.caFile.isEmpty() && !QFileInfo(c.caFile).isReadable())
+        s.fail(QStringLiteral("ca_file"), c.caFile, QStringLiteral("expected a readable PEM file"));
+    c.owners = s.list(QStringLiteral("owners"));
+    if (c.owners.isEmpty())
+        s.fail(QStringLiteral("owners"), QString(), QStringLiteral("expected at least one owner's bare JID"));
+    for (QString &owner : c.owners) {
+        if (!isBareJid(owner))
+            s.fail(QStringLiteral("owners"), owner, QStringLiteral("expected bare JIDs separated by commas"));
+        owner = owner.toLower();
+    }
+    const QString policy = s.choice(QStringLiteral("require_keyword"), QStringLiteral("auto"),
+                                    {QStringLiteral("auto"), QStringLiteral("always"), QStringLiteral("never")});
+    c.requireKeyword = policy == QLatin1String("always") ? KeywordPolicy::Always
+                       : policy == QLatin1String("never") ? KeywordPolicy::Never
+                                                          : KeywordPolicy::Auto;
+    c.commandsPerMinute = s.integer(QStringLiteral("commands_per_minute"), c.commandsPerMinute, 1, 600);
+    c.uploadService = s.text(QStringLiteral("upload_service"), c.uploadService);
+}
+
+void readCamera(IniSection s, CameraConfig &c)
+{
+    c.source = s.text(QStringLiteral("source"), c.source);
+    if (const auto spec = parseSourceSpec(c.source); !spec)
+        s.fail(QStringLiteral("source"), c.source, spec.error());
+    c.width = s.integer(QStringLiteral("width"), c.width, 16, 7680);
+    c.height = s.integer(QStringLiteral("height"), c.height, 16, 4320);
+    c.fps = s.integer(QStringLiteral("fps"), c.fps, 1, 240);
+    c.analysisFps = s.integer(QStringLiteral("analysis_fps"), c.analysisFps, 1, 240);
+    c.loop = s.boolean(QStringLiteral("loop"), c.loop);
+    c.stallTimeout = std::chrono::duration_cast<std::chrono::seconds>(
+        s.seconds(QStringLiteral("stall_seconds"), c.stallTimeout, 1s, 3600s));
+    c.jpegQuality = s.integer(QStringLiteral("jpeg_quality"), c.jpegQuality, 1, 100);
+    c.snapshotWidth = s.integer(QStringLiteral("snapshot_width"), c.snapshotWidth, 160, 7680);
+}
+
+void readMotion(IniSection s, MotionConfig &c)
+{
+    c.analysisWidth = s.integer(QStringLiteral("analysis_width"), c.analysisWidth, 32, 1920);
+    c.blurSize = s.integer(QStringLiteral("blur_size"), c.blurSize, 0, 31);
+    if (c.blurSize > 1 && c.blurSize % 2 == 0)
+        s.fail(QStringLiteral("blur_size"), QString::number(c.blurSize), QStringLiteral("expected an odd size, or 0"));
+    c.threshold = s.integer(QStringLiteral("threshold"), c.threshold, 1, 255);
+    c.absorbTime = s.seconds(QStringLiteral("absorb_seconds"), c.absorbTime, 1s, kDay);
+    c.dilateIterations = s.integer(QStringLiteral("dilate_iterations"), c.dilateIterations, 0, 10);
+    c.minContourPercent = s.number(QStringLiteral("min_contour_percent"), c.minContourPercent, 0.0, 100.0);
+    c.motionPercent = s.number(QStringLiteral("motion_percent"), c.motionPercent, 0.0, 100.0);
+    c.lightswitchPercent = s.number(QStringLiteral("lightswitch_percent"), c.lightswitchPercent, 1.0, 100.0);
+    c.lightswitchFrames = s.integer(QStringLiteral("lightswitch_frames"), c.lightswitchFrames, 0, 1000);
+    c.minimumMotionFrames = s.integer(QStringLiteral("minimum_motion_frames"), c.minimumMotionFrames, 1, 1000);
+    c.eventGap = s.seconds(QStringLiteral("event_gap"), c.eventGap, 0ms, std::chrono::milliseconds(1h));
+    c.maxEventDuration = s.seconds(QStringLiteral("max_event_seconds"), c.maxEventDuration, 1s, kDay);
+    const QString masks = s.text(QStringLiteral("mask"), QString());
+    if (const auto parsed = parseMaskPolygons(masks.toStdString()); parsed) {
+        c.masks = *parsed;
+        s.show(QStringLiteral("mask"), QString::fromStdString(formatMaskPolygons(c.masks)));
+    } else {
+        s.fail(QStringLiteral("mask"), masks,
+               QString::fromStdString(parsed.error()) + QStringLiteral(" (expected polygons 'x,y x,y x,y | ...' in 0..1)"));
+    }
+    c.personCheck = s.boolean(QStringLiteral("person_check"), c.personCheck);
+}
+
+void readTemperature(IniSection s, TemperatureConfig &c)
+{
+    c.source = s.text(QStringLiteral("source"), c.source);
+    if (const auto spec = parseTemperatureSource(c.source); !spec)
+        s.fail(QStringLiteral("source"), c.source, spec.error());
+    c.w1Dir = s.text(QStringLiteral("w1_dir"), c.w1Dir);
+    c.pollInterval = std::chrono::duration_cast<std::chrono::seconds>(
+        s.seconds(QStringLiteral("poll_seconds"), c.pollInterval, 2s, std::chrono::milliseconds(1h)));
+    c.lowCelsius = s.optionalNumber(QStringLiteral("low"), c.lowCelsius, -55.0, 125.0);
+    c.highCelsius = s.optionalNumber(QStringLiteral("high"), c.highCelsius, -55.0, 125.0);
+    c.hysteresisCelsius = s.number(QStringLiteral("hysteresis"), c.hysteresisCelsius, 0.0, 20.0);
+    if (c.lowCelsius && c.highCelsius && *c.lowCelsius >= *c.highCelsius)
+        s.fail(QStringLiteral("high"), QString::number(*c.highCelsius),
+               QStringLiteral("expected a value above temperature/low (%1)").arg(*c.lowCelsius));
+    c.staleAfter = std::chrono::minutes(s.integer(QStringLiteral("stale_minutes"), int(c.staleAfter.count()), 1, 1440));
+}
+
+void readDoor(IniSection s, DoorConfig &c)
+{
+    c.line = s.text(QStringLiteral("line"), c.line);
+    if (!c.line.isEmpty())
+        if (const auto spec = parseGpioLine(c.line); !spec)
+            s.fail(QStringLiteral("line"), c.line, spec.error());
+    c.activeLow = s.boolean(QStringLiteral("active_low"), c.activeLow);
+    c.debounce = std::chrono::milliseconds(s.integer(QStringLiteral("debounce_ms"), int(c.debounce.count()), 0, 5000));
+    c.openAlertAfter = std::chrono::minutes(
+        s.integer(QStringLiteral("open_alert_minutes"), int(c.openAlertAfter.count()), 0, 10080));
+}
+
+void readAlerts(IniSection s, AlertsConfig &c)
+{
+    c.armedAtStart = s.boolean(QStringLiteral("armed"), c.armedAtStart);
+    c.cooldown = std::chrono::duration_cast<std::chrono::seconds>(
+        s.seconds(QStringLiteral("cooldown_seconds"), c.cooldown, 0s, kDay));
+    c.personsOnly = s.boolean(QStringLiteral("persons_only"), c.personsOnly);
+    c.eventSummary = s.boolean(QStringLiteral("event_summary"), c.eventSummary);
+    c.muteSchedule = s.text(QStringLiteral("mute_schedule"), c.muteSchedule);
+}
+
+void readStorage(IniSection s, StorageConfig &c)
+{
+    c.dir = s.text(QStringLiteral("dir"), c.dir);
+    if (c.dir.isEmpty() || !QFileInfo(c.dir).isAbsolute())
+        s.fail(QStringLiteral("dir"), c.dir, QStringLiteral("expected an absolute directory path"));
+    c.retentionDays = s.integer(QStringLiteral("retention_days"), c.retentionDays, 1, 3650);
+    c.maxMegabytes = s.integer(QStringLiteral("max_mb"), c.maxMegabytes, 1, 1024 * 1024);
+}
+
+} // namespace
+
+QString ConfigIssue::toString() const
+{
+    return QStringLiteral("%1 = '%2': %3").arg(key, value, message);
+}
+
+ConfigLoadResult ConfigLoader::load(const QString &path)
+{
+    ConfigLoadResult result;
+    if (!QFileInfo(path).isFile() || !QFile(path).open(QIODevice::ReadOnly)) {
+        result.errors << ConfigIssue{QStringLiteral("(file)"), path, QStringLiteral("cannot read the configuration file")};
+        return result;
+    }
+    const QSettings settings(path, QSettings::IniFormat);
+    if (settings.status() != QSettings::NoError) {
+        result.errors << ConfigIssue{QStringLiteral("(file)"), path, QStringLiteral("not a valid INI file")};
+        return result;
+    }
+    ConfigRecord record;
+    AppConfig &c = result.config;
+    readXmpp(IniSection(settings, QStringLiteral("xmpp"), record), c.xmpp);
+    readCamera(IniSection(settings, QStringLiteral("camera"), record), c.camera);
+    readMotion(IniSection(settings, QStringLiteral("motion"), record), c.motion);
+    readTemperature(IniSection(settings, QStringLiteral("temperature"), record), c.temperature);
+    readDoor(IniSection(settings, QStringLiteral("door"), record), c.door);
+    readAlerts(IniSection(settings, QStringLiteral("alerts"), record), c.alerts);
+    readStorage(IniSection(settings, QStringLiteral("storage"), record), c.storage);
+    for (const QString &key : settings.allKeys())
+        if (!record.knownKeys.contains(key))
+            record.warnings << ConfigIssue{key, settings.value(key).toString(), QStringLiteral("unknown key, ignored")};
+    result.errors = record.errors;
+    result.warnings = record.warnings;
+    result.effective = record.effective;
+    return result;
+}
+
+} // namespace garage

@@ -1,0 +1,25 @@
+// What `[temperature] source` and `[door] line` strings name, parsed without touching hardware.
+#pragma once
+
+#include <QString>
+#include <expected>
+
+namespace garage {
+
+struct GpioLineSpec {
+    QString chip;   // "gpiochip0", "/dev/gpiochip0" or a chip label
+    unsigned line = 0;
+};
+
+struct TemperatureSourceSpec {
+    enum class Kind { None, Ds18b20, Dht22, Dht11, Iio };
+    Kind kind = Kind::None;
+    QString deviceId;    // Ds18b20: "28-..." or empty for "the only one"
+    GpioLineSpec gpio;   // Dht22 / Dht11
+    QString path;        // Iio: path to in_temp_input
+};
+
+std::expected<GpioLineSpec, QString> parseGpioLine(const QString &text);
+std::expected<TemperatureSourceSpec, QString> parseTemperatureSource(const QString &text);
+
+} // namespace garage

@@ -1,0 +1,171 @@
+// The configuration loader: the shipped example is valid, every kind of bad value is reported with its key, all
+// errors at once, unknown keys warn, and secrets never appear in what is printed.
+#include "TestUtils.h"
+#include "app/ConfigLoader.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace garage;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QByteArray kMinimal = "[xmpp]\njid = home@example.org\npassword = hunter2\nowners = me@example.org\n"
+                            "[storage]\ndir = /tmp/garage-test\n";
+
+QStringList keysOf(const QList<ConfigIssue> &issues)
+{
+    QStringList keys;
+    for (const auto &issue : issues)
+        keys << issue.key;
+    return keys;
+}
+
+} // namespace
+
+class TestConfigLoader : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString write(const QByteArray &text)
+    {
+        static int counter = 0;
+        const QString path = m_dir.filePath(QStringLiteral("c%1.conf").arg(++counter));
+        test::writeFile(path, text);
+        return path;
+    }
+
+private Q_SLOTS:
+    void exampleIsValid()
+    {
+        const auto result = ConfigLoader::load(QStringLiteral(GARAGE_SOURCE_DIR "/deploy/garage-guard.conf.example"));
+        QVERIFY2(result.ok(), qPrintable(result.errors.isEmpty() ? QString() : result.errors.first().toString()));
+        QVERIFY2(result.warnings.isEmpty(), qPrintable(result.warnings.isEmpty() ? QString()
+                                                                                 : result.warnings.first().toString()));
+        QCOMPARE(result.config.xmpp.resource, QStringLiteral("garage"));
+        QCOMPARE(result.config.motion.analysisWidth, 320);
+    }
+
+    void defaultsApply()
+    {
+        const auto result = ConfigLoader::load(write(kMinimal));
+        QVERIFY(result.ok());
+        const AppConfig &c = result.config;
+        QCOMPARE(c.xmpp.owners, QStringList{QStringLiteral("me@example.org")});
+        QCOMPARE(c.xmpp.effectiveKeyword(), QStringLiteral("garage"));
+        QVERIFY(c.xmpp.requireTls);
+        QVERIFY(!c.xmpp.insecure);
+        QCOMPARE(c.camera.analysisFps, 10);
+        QCOMPARE(c.motion.eventGap, 10s);
+        QCOMPARE(c.temperature.lowCelsius, std::optional<double>(2.0));
+        QCOMPARE(c.alerts.cooldown, 300s);
+    }
+
+    void valuesAreRead()
+    {
+        const auto result = ConfigLoader::load(write(
+            kMinimal
+            + "[motion]\nevent_gap = 2.5\nmask = 0,0 0.5,0 0.5,0.5 | 0.6,0.6 1,0.6 1,1\n"
+              "[temperature]\nsource = ds18b20:28-000005e2fdc3\nlow = off\nhigh = 40\n"
+              "[xmpp]\nowners = Me@Example.org, wife@example.org\nrequire_keyword = always\n"));
+        QVERIFY2(result.ok(), qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
+        QCOMPARE(result.config.motion.eventGap, 2500ms);
+        QCOMPARE(result.config.motion.masks.size(), std::size_t(2));
+        QCOMPARE(result.config.motion.masks[1].size(), std::size_t(3));
+        QCOMPARE(result.config.temperature.lowCelsius, std::nullopt);
+        QCOMPARE(result.config.temperature.highCelsius, std::optional<double>(40.0));
+        QCOMPARE(result.config.xmpp.owners,
+                 (QStringList{QStringLiteral("me@example.org"), QStringLiteral("wife@example.org")}));
+        QVERIFY(result.config.xmpp.requireKeyword == KeywordPolicy::Always);
+    }
+
+    void badValue_data()
+    {
+        QTest::addColumn<QByteArray>("extra");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("port not a number") << QByteArray("[xmpp]\nport = abc\n") << "xmpp/port";
+        QTest::newRow("port out of range") << QByteArray("[xmpp]\nport = 70000\n") << "xmpp/port";
+        QTest::newRow("bool") << QByteArray("[xmpp]\nrequire_tls = maybe\n") << "xmpp/require_tls";
+        QTest::newRow("owner not a jid") << QByteArray("[xmpp]\nowners = me\n") << "xmpp/owners";
+        QTest::newRow("resource with slash") << QByteArray("[xmpp]\nresource = a/b\n") << "xmpp/resource";
+        QTest::newRow("choice") << QByteArray("[xmpp]\nrequire_keyword = sometimes\n") << "xmpp/require_keyword";
+        QTest::newRow("camera scheme") << QByteArray("[camera]\nsource = ftp://x/y\n") << "camera/source";
+        QTest::newRow("even blur") << QByteArray("[motion]\nblur_size = 4\n") << "motion/blur_size";
+        QTest::newRow("mask outside frame") << QByteArray("[motion]\nmask = 0,0 1.5,0 1,1\n") << "motion/mask";
+        QTest::newRow("mask two points") << QByteArray("[motion]\nmask = 0,0 1,1\n") << "motion/mask";
+        QTest::newRow("negative seconds") << QByteArray("[motion]\nevent_gap = -1\n") << "motion/event_gap";
+        QTest::newRow("sensor kind") << QByteArray("[temperature]\nsource = lm35:1\n") << "temperature/source";
+        QTest::newRow("dht line") << QByteArray("[temperature]\nsource = dht22:gpiochip0:x\n") << "temperature/source";
+        QTest::newRow("low above high") << QByteArray("[temperature]\nlow = 30\nhigh = 10\n") << "temperature/high";
+        QTest::newRow("door line") << QByteArray("[door]\nline = 17\n") << "door/line";
+        QTest::newRow("relative storage") << QByteArray("[storage]\ndir = var/lib\n") << "storage/dir";
+        QTest::newRow("missing jid") << QByteArray("[xmpp]\njid =\n") << "xmpp/jid";
+    }
+
+    void badValue()
+    {
+        QFETCH(QByteArray, extra);
+        QFETCH(QString, key);
+        const auto result = ConfigLoader::load(write(kMinimal + extra));
+        QVERIFY(!result.ok());
+        QVERIFY2(keysOf(result.errors).contains(key), qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
+        QVERIFY(!result.errors.first().message.isEmpty());
+    }
+
+    void everyErrorIsReported()
+    {
+        const auto result = ConfigLoader::load(
+            write(kMinimal + "[xmpp]\nport = x\n[camera]\nfps = 0\n[door]\ndebounce_ms = fast\n"));
+        QCOMPARE(keysOf(result.errors),
+                 (QStringList{QStringLiteral("xmpp/port"), QStringLiteral("camera/fps"), QStringLiteral("door/debounce_ms")}));
+        QVERIFY(result.errors[0].toString().contains(QLatin1String("'x'")));
+    }
+
+    void passwordChoice()
+    {
+        const QByteArray noPassword = "[xmpp]\njid = home@example.org\nowners = me@example.org\n";
+        auto result = ConfigLoader::load(write(noPassword));
+        QVERIFY(keysOf(result.errors).contains(QStringLiteral("xmpp/password_file")));
+
+        const QString secretFile = m_dir.filePath(QStringLiteral("pw"));
+        test::writeFile(secretFile, "s3cret\n");
+        QFile::setPermissions(secretFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther);
+        result = ConfigLoader::load(write(noPassword + "password_file = " + secretFile.toUtf8() + "\n"));
+        QVERIFY(keysOf(result.errors).contains(QStringLiteral("xmpp/password_file")));
+        QVERIFY(result.errors.first().message.contains(QLatin1String("world-readable")));
+
+        QFile::setPermissions(secretFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        result = ConfigLoader::load(write(noPassword + "password_file = " + secretFile.toUtf8() + "\n"));
+        QVERIFY(result.ok());
+    }
+
+    void unknownKeyWarns()
+    {
+        const auto result = ConfigLoader::load(write(kMinimal + "[motion]\nthreshhold = 30\n[cloud]\nurl = x\n"));
+        QVERIFY(result.ok());
+        QCOMPARE(keysOf(result.warnings), (QStringList{QStringLiteral("cloud/url"), QStringLiteral("motion/threshhold")}));
+    }
+
+    void missingFile()
+    {
+        const auto result = ConfigLoader::load(m_dir.filePath(QStringLiteral("nope.conf")));
+        QVERIFY(!result.ok());
+        QCOMPARE(result.errors.first().key, QStringLiteral("(file)"));
+    }
+
+    void secretsMasked()
+    {
+        const auto result = ConfigLoader::load(write(kMinimal));
+        const QString all = result.effective.join(QLatin1Char('\n'));
+        QVERIFY(!all.contains(QLatin1String("hunter2")));
+        QVERIFY(all.contains(QLatin1String("xmpp/password = ********")));
+        QVERIFY(all.contains(QLatin1String("motion/threshold = 25")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfigLoader)
+#include "tst_ConfigLoader.moc"

@@ -1,0 +1,31 @@
+// Settings of the XMPP link ([xmpp] section).
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace garage {
+
+enum class KeywordPolicy { Auto, Always, Never };
+
+struct XmppConfig {
+    QString jid;                                   // bare JID of the (possibly shared) account
+    QString password;                              // prefer passwordFile
+    QString passwordFile;                          // must not be world-readable
+    QString resource = QStringLiteral("garage");
+    int priority = 0;
+    QString keyword;                               // defaults to the resource
+    QString host;                                  // override of the SRV/domain lookup
+    int port = 5222;
+    bool requireTls = true;
+    bool insecure = false;                         // skip certificate verification (warned on every connect)
+    QString caFile;                                // a self-hosted server's own CA
+    QStringList owners;                            // bare JIDs allowed to command and to receive alerts
+    KeywordPolicy requireKeyword = KeywordPolicy::Auto;
+    int commandsPerMinute = 10;                    // per sender, then one "slow down"
+    QString uploadService;                         // XEP-0363 service JID; empty: discovered
+
+    QString effectiveKeyword() const { return keyword.isEmpty() ? resource : keyword; }
+};
+
+} // namespace garage
