@@ -1,6 +1,7 @@
 #include "app/ConfigLoader.h"
 
 #include "IniSection.h"
+#include "app/MuteSchedule.h"
 #include "camera/SourceSpec.h"
 #include "motion/MaskParser.h"
 #include "sensors/SensorSpec.h"
@@ -152,6 +153,8 @@ void readAlerts(IniSection s, AlertsConfig &c)
     c.personsOnly = s.boolean(QStringLiteral("persons_only"), c.personsOnly);
     c.eventSummary = s.boolean(QStringLiteral("event_summary"), c.eventSummary);
     c.muteSchedule = s.text(QStringLiteral("mute_schedule"), c.muteSchedule);
+    if (const auto schedule = MuteSchedule::parse(c.muteSchedule); !schedule)
+        s.fail(QStringLiteral("mute_schedule"), c.muteSchedule, schedule.error());
 }
 
 void readStorage(IniSection s, StorageConfig &c)

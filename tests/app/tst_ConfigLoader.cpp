@@ -103,6 +103,7 @@ private Q_SLOTS:
         QTest::newRow("low above high") << QByteArray("[temperature]\nlow = 30\nhigh = 10\n") << "temperature/high";
         QTest::newRow("door line") << QByteArray("[door]\nline = 17\n") << "door/line";
         QTest::newRow("relative storage") << QByteArray("[storage]\ndir = var/lib\n") << "storage/dir";
+        QTest::newRow("mute schedule") << QByteArray("[alerts]\nmute_schedule = weekdays 8-9\n") << "alerts/mute_schedule";
         QTest::newRow("missing jid") << QByteArray("[xmpp]\njid =\n") << "xmpp/jid";
     }
 
