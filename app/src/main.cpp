@@ -1,6 +1,7 @@
 // garage-guard: the appliance daemon. Parses the command line, loads the configuration, runs the event loop.
 #include "app/ConfigLoader.h"
 #include "app/SignalWatcher.h"
+#include "app/SystemdNotifier.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -72,13 +73,16 @@ int main(int argc, char *argv[])
         return 0;
     }
 
+    garage::SystemdNotifier systemd;
     garage::SignalWatcher signals;
-    QObject::connect(&signals, &garage::SignalWatcher::terminationRequested, &app, [](int sig) {
+    QObject::connect(&signals, &garage::SignalWatcher::terminationRequested, &app, [&systemd](int sig) {
         qCInfo(lcMain) << "signal" << sig << "received, shutting down";
+        systemd.stopping();
         QCoreApplication::quit();
     });
     qCInfo(lcMain) << "garage-guard" << GARAGE_VERSION << "started with" << path << "as" << loaded.config.xmpp.jid
                    << "resource" << loaded.config.xmpp.resource;
+    systemd.ready(QStringLiteral("running"));
     const int rc = QGuiApplication::exec();
     qCInfo(lcMain) << "stopped";
     return rc;

@@ -2,11 +2,15 @@
 // and a clean stop on SIGTERM.
 #include "TestUtils.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace garage;
 
@@ -88,6 +92,43 @@ private Q_SLOTS:
         QVERIFY(daemon.waitForFinished(5000));
         QCOMPARE(daemon.exitStatus(), QProcess::NormalExit);
         QCOMPARE(daemon.exitCode(), 0);
+    }
+
+    // Under systemd (Type=notify): READY=1 once started, WATCHDOG=1 pings, STOPPING=1 on SIGTERM.
+    void systemdNotify()
+    {
+        const QString socketPath = m_dir.filePath(QStringLiteral("notify.sock"));
+        const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_un address = {};
+        address.sun_family = AF_UNIX;
+        qstrncpy(address.sun_path, QFile::encodeName(socketPath).constData(), sizeof(address.sun_path));
+        QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
+        const QString path = m_dir.filePath(QStringLiteral("notify.conf"));
+        test::writeFile(path, "[xmpp]\njid = home@example.org\npassword = pw\nowners = me@example.org\n"
+                              "[storage]\ndir = " + m_dir.path().toUtf8() + "/state\n");
+        QProcess daemon;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("NOTIFY_SOCKET"), socketPath);
+        env.insert(QStringLiteral("WATCHDOG_USEC"), QStringLiteral("400000"));
+        daemon.setProcessEnvironment(env);
+        daemon.start(test::toolPath(QStringLiteral("garage-guard")), {QStringLiteral("--config"), path});
+        QVERIFY(daemon.waitForStarted());
+        QByteArray received;
+        auto drain = [&] {
+            char buffer[512];
+            ssize_t n;
+            while ((n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0)
+                received.append(buffer, n).append('|');
+        };
+        QTRY_VERIFY_WITH_TIMEOUT((drain(), received.contains("READY=1")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT((drain(), received.count("WATCHDOG=1") >= 2), 5000);
+        ::kill(static_cast<pid_t>(daemon.processId()), SIGTERM);
+        QVERIFY(daemon.waitForFinished(5000));
+        drain();
+        QVERIFY2(received.contains("STOPPING=1"), received.constData());
+        QCOMPARE(daemon.exitCode(), 0);
+        ::close(fd);
     }
 };
 

@@ -1,0 +1,33 @@
+// The owner-facing texts about the appliance's state: the `status` reply and the presence line.
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+#include <optional>
+
+namespace garage {
+
+struct StatusInfo {
+    QString name;                      // the keyword, "garage"
+    bool armed = true;
+    QDateTime mutedUntil;              // null: not muted by command
+    QString scheduleMute;              // non-empty: muted now by this schedule
+    QString cameraState;               // "streaming", "offline (no such file)"
+    double cameraFps = 0;
+    QDateTime lastMotion;              // null: none since start
+    std::optional<double> celsius;     // last good temperature
+    QDateTime temperatureTime;
+    QString temperatureProblem;        // non-empty: the sensor's current problem
+    bool hasTemperatureSensor = false;
+    std::optional<bool> doorOpen;      // nullopt: no door contact
+    QDateTime doorSince;
+    QDateTime startedAt;
+    QString version;
+    QString server;                    // "example.org (connected)"
+};
+
+QString formatStatus(const StatusInfo &info, const QDateTime &now);
+QString formatPresence(const StatusInfo &info);
+QString formatTemperature(const StatusInfo &info, const QDateTime &now);
+
+} // namespace garage
