@@ -1,0 +1,12 @@
+// The owner's chat commands (status, snapshot, temp, arm, disarm, mute, unmute, events, event), registered into the
+// XMPP link's command router.
+#pragma once
+
+namespace garage {
+
+class Appliance;
+class CommandRouter;
+
+void registerChatCommands(CommandRouter &router, Appliance &appliance);
+
+} // namespace garage
