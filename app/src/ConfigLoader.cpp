@@ -141,8 +141,8 @@ void readDoor(IniSection s, DoorConfig &c)
             s.fail(QStringLiteral("line"), c.line, spec.error());
     c.activeLow = s.boolean(QStringLiteral("active_low"), c.activeLow);
     c.debounce = std::chrono::milliseconds(s.integer(QStringLiteral("debounce_ms"), int(c.debounce.count()), 0, 5000));
-    c.openAlertAfter = std::chrono::minutes(
-        s.integer(QStringLiteral("open_alert_minutes"), int(c.openAlertAfter.count()), 0, 10080));
+    c.openAlertAfter = std::chrono::minutes(s.integer(
+        QStringLiteral("open_alert_minutes"), int(std::chrono::duration_cast<std::chrono::minutes>(c.openAlertAfter).count()), 0, 10080));
 }
 
 void readAlerts(IniSection s, AlertsConfig &c)

@@ -90,7 +90,7 @@ std::expected<void, QString> Appliance::start()
             return std::unexpected(QStringLiteral("door/line: %1").arg(door.error()));
         m_door = std::move(*door);
         connect(m_door.get(), &DoorContact::doorChanged, this, &Appliance::onDoorChanged);
-        connect(m_door.get(), &DoorContact::leftOpen, this, [this](std::chrono::minutes openFor) {
+        connect(m_door.get(), &DoorContact::leftOpen, this, [this](std::chrono::seconds openFor) {
             raise(AlertKind::Safety, QStringLiteral("The %1 door has been open for %2")
                                          .arg(m_config.xmpp.effectiveKeyword(), formatDuration(openFor)));
             recordEvent(QStringLiteral("door"), QStringLiteral("left open %1").arg(formatDuration(openFor)));

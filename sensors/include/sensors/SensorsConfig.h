@@ -21,7 +21,7 @@ struct DoorConfig {
     QString line;                                     // empty: no door contact | <chip>:<line>
     bool activeLow = true;
     std::chrono::milliseconds debounce{50};
-    std::chrono::minutes openAlertAfter{15};          // alert when left open longer; 0 disables
+    std::chrono::seconds openAlertAfter{15 * 60};     // alert when left open longer; 0 disables
 };
 
 } // namespace garage

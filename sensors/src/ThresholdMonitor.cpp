@@ -1,0 +1,56 @@
+#include "sensors/ThresholdMonitor.h"
+
+namespace garage {
+namespace {
+
+QString degrees(double celsius)
+{
+    return QStringLiteral("%1 °C").arg(celsius, 0, 'f', 1);
+}
+
+} // namespace
+
+ThresholdMonitor::ThresholdMonitor(const TemperatureConfig &config)
+    : m_config(config)
+{
+}
+
+std::vector<ThresholdEvent> ThresholdMonitor::feed(const TemperatureReading &reading, const QDateTime &now)
+{
+    using Kind = ThresholdEvent::Kind;
+    std::vector<ThresholdEvent> events;
+    if (reading.quality != TemperatureReading::Quality::Ok) {
+        if (!m_failingSince.isValid())
+            m_failingSince = reading.time.isValid() ? reading.time : now;
+        if (!m_failingAlerted && m_failingSince.secsTo(now) >= std::chrono::seconds(m_config.staleAfter).count()) {
+            m_failingAlerted = true;
+            events.push_back({Kind::SensorFailing, 0,
+                              QStringLiteral("Temperature sensor failing for %1 min: %2")
+                                  .arg(m_failingSince.secsTo(now) / 60)
+                                  .arg(reading.reason)});
+        }
+        return events;
+    }
+    const double c = reading.celsius;
+    if (m_failingAlerted)
+        events.push_back({Kind::SensorRecovered, c, QStringLiteral("Temperature sensor back: %1").arg(degrees(c))});
+    m_failingSince = {};
+    m_failingAlerted = false;
+
+    const auto &low = m_config.lowCelsius;
+    const auto &high = m_config.highCelsius;
+    const double h = m_config.hysteresisCelsius;
+    if (low && c < *low && m_zone != Zone::Cold) {
+        m_zone = Zone::Cold;
+        events.push_back({Kind::TooCold, c, QStringLiteral("Frost warning: %1 (below %2)").arg(degrees(c), degrees(*low))});
+    } else if (high && c > *high && m_zone != Zone::Hot) {
+        m_zone = Zone::Hot;
+        events.push_back({Kind::TooHot, c, QStringLiteral("Heat warning: %1 (above %2)").arg(degrees(c), degrees(*high))});
+    } else if ((m_zone == Zone::Cold && low && c >= *low + h) || (m_zone == Zone::Hot && high && c <= *high - h)) {
+        m_zone = Zone::Normal;
+        events.push_back({Kind::BackToNormal, c, QStringLiteral("Temperature back to normal: %1").arg(degrees(c))});
+    }
+    return events;
+}
+
+} // namespace garage
