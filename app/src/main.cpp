@@ -1,4 +1,5 @@
 // garage-guard: the appliance daemon. Parses the command line, loads the configuration, runs the event loop.
+#include "app/Appliance.h"
 #include "app/ConfigLoader.h"
 #include "app/SignalWatcher.h"
 #include "app/SystemdNotifier.h"
@@ -74,10 +75,16 @@ int main(int argc, char *argv[])
     }
 
     garage::SystemdNotifier systemd;
+    garage::Appliance appliance(loaded.config);
+    if (const auto started = appliance.start(); !started) {
+        std::fprintf(stderr, "garage-guard: cannot start: %s\n", qPrintable(started.error()));
+        return kExitConfig;
+    }
     garage::SignalWatcher signals;
-    QObject::connect(&signals, &garage::SignalWatcher::terminationRequested, &app, [&systemd](int sig) {
+    QObject::connect(&signals, &garage::SignalWatcher::terminationRequested, &app, [&systemd, &appliance](int sig) {
         qCInfo(lcMain) << "signal" << sig << "received, shutting down";
         systemd.stopping();
+        appliance.stop();
         QCoreApplication::quit();
     });
     qCInfo(lcMain) << "garage-guard" << GARAGE_VERSION << "started with" << path << "as" << loaded.config.xmpp.jid

@@ -20,6 +20,13 @@ class TestCli : public QObject
 
 private:
     QTemporaryDir m_dir;
+    // starts without hardware or a server: a clip that is not there yet, a port nobody listens on
+    QByteArray runnableConfig() const
+    {
+        return "[xmpp]\njid = home@example.org\npassword = pw\nowners = me@example.org\nhost = 127.0.0.1\nport = 9\n"
+               "[camera]\nsource = " + m_dir.path().toUtf8() + "/no-clip-yet.avi\n"
+               "[storage]\ndir = " + m_dir.path().toUtf8() + "/state\n";
+    }
     const QString m_example = QStringLiteral(GARAGE_SOURCE_DIR "/deploy/garage-guard.conf.example");
 
 private Q_SLOTS:
@@ -80,8 +87,7 @@ private Q_SLOTS:
     void sigtermStopsCleanly()
     {
         const QString path = m_dir.filePath(QStringLiteral("run.conf"));
-        test::writeFile(path, "[xmpp]\njid = home@example.org\npassword = pw\nowners = me@example.org\n"
-                              "[storage]\ndir = " + m_dir.path().toUtf8() + "/state\n");
+        test::writeFile(path, runnableConfig());
         QProcess daemon;
         daemon.start(test::toolPath(QStringLiteral("garage-guard")), {QStringLiteral("--config"), path});
         QVERIFY(daemon.waitForStarted());
@@ -105,8 +111,7 @@ private Q_SLOTS:
         qstrncpy(address.sun_path, QFile::encodeName(socketPath).constData(), sizeof(address.sun_path));
         QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
         const QString path = m_dir.filePath(QStringLiteral("notify.conf"));
-        test::writeFile(path, "[xmpp]\njid = home@example.org\npassword = pw\nowners = me@example.org\n"
-                              "[storage]\ndir = " + m_dir.path().toUtf8() + "/state\n");
+        test::writeFile(path, runnableConfig());
         QProcess daemon;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("NOTIFY_SOCKET"), socketPath);

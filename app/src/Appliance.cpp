@@ -13,6 +13,7 @@
 #include "sensors/ThresholdMonitor.h"
 #include "xmpp/XmppLink.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
 
 using namespace std::chrono_literals;

@@ -1,0 +1,75 @@
+// The table of chat commands the app registers (name, aliases, one-line help, handler): case-insensitive, trimmed;
+// `help` lists them; unknown commands get a short hint; oversized or binary bodies are dropped; each sender is
+// limited to N commands a minute (then one "slow down").
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+#include <functional>
+
+namespace garage {
+
+class XmppLink;
+
+struct CommandRequest {
+    QString sender;    // full JID
+    QString name;      // canonical command name
+    QString arguments; // the rest of the line
+};
+
+// Answers one command. Copyable; after the link is gone its calls do nothing.
+class Replier
+{
+public:
+    Replier() = default;
+    Replier(XmppLink *link, QString to, QString prefix);
+    void text(const QString &body) const;
+    void image(const QByteArray &jpeg, const QString &caption) const;
+    QString to() const { return m_to; }
+
+private:
+    QPointer<XmppLink> m_link;
+    QString m_to;
+    QString m_prefix;
+};
+
+using CommandHandler = std::function<void(const CommandRequest &, const Replier &)>;
+
+class CommandRouter
+{
+public:
+    static constexpr qsizetype kMaxBodyBytes = 1024;
+
+    explicit CommandRouter(int commandsPerMinute = 10);
+
+    void add(const QString &name, const QStringList &aliases, const QString &help, CommandHandler handler);
+    // Runs the command in text for sender; replies through reply. Returns false when the text was dropped
+    // (oversized, control characters, rate-limited without a reply).
+    bool dispatch(const QString &sender, const QString &text, const Replier &reply, const QDateTime &now);
+    QString helpText() const;
+
+private:
+    struct Command {
+        QString name;
+        QStringList aliases;
+        QString help;
+        CommandHandler handler;
+    };
+    struct SenderWindow {
+        std::deque<QDateTime> recent;
+        bool warned = false;
+    };
+    const Command *find(const QString &word) const;
+
+    QList<Command> m_commands;
+    int m_perMinute;
+    QHash<QString, SenderWindow> m_windows;
+};
+
+} // namespace garage

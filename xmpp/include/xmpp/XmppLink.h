@@ -1,0 +1,80 @@
+// The appliance's XMPP connection: TLS with verified certificates, reconnect with backoff, presence and priority,
+// owner-only commands addressed to this appliance on a shared account, snapshots via HTTP upload + OOB, and alerts
+// that go through a durable outbox and leave it only when the server acknowledged them.
+#pragma once
+
+#include "xmpp/Addressing.h"
+#include "xmpp/CommandRouter.h"
+#include "xmpp/Outbox.h"
+#include "xmpp/XmppConfig.h"
+
+#include <QObject>
+#include <QTimer>
+#include <memory>
+
+class QXmppClient;
+class QXmppMessage;
+class QXmppPresence;
+class QXmppError;
+
+namespace garage {
+
+class Uploader;
+
+class XmppLink : public QObject
+{
+    Q_OBJECT
+public:
+    XmppLink(const XmppConfig &config, const QString &storageDir, QObject *parent = nullptr);
+    ~XmppLink() override;
+
+    void start();
+    void stop();
+    CommandRouter &commands() { return m_router; }
+
+    // Written to the outbox before anything is sent; to every owner; the text, then the picture.
+    void alert(const QString &text, const QByteArray &jpeg = {});
+    void setStatusText(const QString &text);
+    bool isConnected() const;
+    QString serverName() const;
+    int pendingAlerts() const { return int(m_outbox.pending().size()); }
+
+    void sendText(const QString &to, const QString &body);
+    // The caption as a text message, then body == URL with the same URL as XEP-0066 OOB (phones show it inline).
+    void sendImage(const QString &to, const QByteArray &jpeg, const QString &caption);
+
+Q_SIGNALS:
+    void connectedChanged(bool connected);
+    void fatalError(const QString &reason);
+    void alertDelivered(qint64 seq);
+
+private:
+    void connectNow();
+    void scheduleReconnect();
+    void onConnected();
+    void onDisconnected();
+    void onError(const QXmppError &error);
+    void onMessage(const QXmppMessage &message);
+    void onPresence(const QXmppPresence &presence);
+    void flushOutbox();
+    QXmppPresence presence() const;
+    AddressingContext addressingContext() const;
+    QString readPassword() const;
+
+    XmppConfig m_config;
+    QString m_storageDir;
+    std::unique_ptr<QXmppClient> m_client;
+    std::unique_ptr<Uploader> m_uploader;
+    CommandRouter m_router;
+    Outbox m_outbox;
+    QString m_statusText;
+    QStringList m_siblings; // other online resources of our account
+    bool m_running = false;
+    bool m_fatal = false;
+    int m_failures = 0;
+    QTimer m_reconnect;
+    bool m_delivering = false;
+    int m_generation = 0; // bumped on disconnect: acknowledgements of an old connection are ignored
+};
+
+} // namespace garage

@@ -1,0 +1,98 @@
+#include "xmpp/CommandRouter.h"
+
+#include "Logging.h"
+#include "xmpp/Jid.h"
+#include "xmpp/XmppLink.h"
+
+namespace garage {
+
+Replier::Replier(XmppLink *link, QString to, QString prefix)
+    : m_link(link), m_to(std::move(to)), m_prefix(std::move(prefix))
+{
+}
+
+void Replier::text(const QString &body) const
+{
+    if (m_link)
+        m_link->sendText(m_to, m_prefix + body);
+}
+
+void Replier::image(const QByteArray &jpeg, const QString &caption) const
+{
+    if (m_link)
+        m_link->sendImage(m_to, jpeg, m_prefix + caption);
+}
+
+CommandRouter::CommandRouter(int commandsPerMinute)
+    : m_perMinute(commandsPerMinute)
+{
+}
+
+void CommandRouter::add(const QString &name, const QStringList &aliases, const QString &help, CommandHandler handler)
+{
+    m_commands.append({name.toLower(), aliases, help, std::move(handler)});
+}
+
+const CommandRouter::Command *CommandRouter::find(const QString &word) const
+{
+    for (const Command &c : m_commands)
+        if (c.name == word || c.aliases.contains(word, Qt::CaseInsensitive))
+            return &c;
+    return nullptr;
+}
+
+QString CommandRouter::helpText() const
+{
+    QStringList lines{QStringLiteral("Commands:")};
+    for (const Command &c : m_commands)
+        lines << QStringLiteral("%1%2 — %3")
+                     .arg(c.name, c.aliases.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(c.aliases.join(QLatin1String(", "))),
+                          c.help);
+    lines << QStringLiteral("help — this list");
+    return lines.join(QLatin1Char('\n'));
+}
+
+bool CommandRouter::dispatch(const QString &sender, const QString &text, const Replier &reply, const QDateTime &now)
+{
+    if (text.toUtf8().size() > kMaxBodyBytes) {
+        qCInfo(lcXmpp) << "dropped a" << text.toUtf8().size() << "byte message from" << sender << "(over 1 KiB)";
+        return false;
+    }
+    for (const QChar ch : text)
+        if (ch.category() == QChar::Other_Control && ch != QLatin1Char('\n') && ch != QLatin1Char('\t')) {
+            qCInfo(lcXmpp) << "dropped a message with control characters from" << sender;
+            return false;
+        }
+    SenderWindow &window = m_windows[bareJidOf(sender)];
+    while (!window.recent.empty() && window.recent.front().secsTo(now) >= 60)
+        window.recent.pop_front();
+    if (window.recent.empty())
+        window.warned = false;
+    if (int(window.recent.size()) >= m_perMinute) {
+        if (window.warned)
+            return false;
+        window.warned = true;
+        qCInfo(lcXmpp) << "rate limit reached for" << bareJidOf(sender);
+        reply.text(QStringLiteral("Slow down: at most %1 commands a minute.").arg(m_perMinute));
+        return true;
+    }
+    window.recent.push_back(now);
+
+    const QString trimmed = text.simplified();
+    const QString word = trimmed.section(QLatin1Char(' '), 0, 0).toLower();
+    const QString arguments = trimmed.section(QLatin1Char(' '), 1);
+    if (word.isEmpty() || word == QLatin1String("help") || word == QLatin1String("?")) {
+        reply.text(helpText());
+        return true;
+    }
+    const Command *command = find(word);
+    if (!command) {
+        reply.text(QStringLiteral("Unknown command '%1'. Send 'help' for the list.").arg(word.left(32)));
+        return true;
+    }
+    qCInfo(lcXmpp) << "command" << command->name << "from" << sender;
+    command->handler({sender, command->name, arguments}, reply);
+    return true;
+}
+
+} // namespace garage

@@ -1,0 +1,80 @@
+#include "Uploader.h"
+
+#include "Logging.h"
+
+#include <QBuffer>
+#include <QDateTime>
+#include <QMimeDatabase>
+#include <QNetworkReply>
+#include <QXmppClient.h>
+#include <QXmppDiscoveryIq.h>
+#include <QXmppDiscoveryManager.h>
+#include <QXmppHttpUploadManager.h>
+#include <QXmppTask.h>
+#include <QXmppUploadRequestManager.h>
+
+namespace garage {
+
+Uploader::Uploader(QXmppClient &client, const XmppConfig &config, QObject *parent)
+    : QObject(parent), m_client(client), m_config(config)
+{
+    m_requests = client.addNewExtension<QXmppUploadRequestManager>();
+    m_uploads = client.addNewExtension<QXmppHttpUploadManager>(&m_network);
+    if (config.insecure)
+        connect(&m_network, &QNetworkAccessManager::sslErrors, this,
+                [](QNetworkReply *reply, const QList<QSslError> &) { reply->ignoreSslErrors(); });
+    if (auto *disco = client.findExtension<QXmppDiscoveryManager>())
+        connect(disco, &QXmppDiscoveryManager::itemsReceived, this, &Uploader::onItems);
+}
+
+void Uploader::discover(const QString &domain)
+{
+    if (!m_config.uploadService.isEmpty()) {
+        if (auto *disco = m_client.findExtension<QXmppDiscoveryManager>())
+            disco->requestInfo(m_config.uploadService);
+        return;
+    }
+    if (auto *disco = m_client.findExtension<QXmppDiscoveryManager>())
+        disco->requestItems(domain);
+}
+
+void Uploader::onItems(const QXmppDiscoveryIq &iq)
+{
+    // the upload request manager learns the service from these info replies
+    if (auto *disco = m_client.findExtension<QXmppDiscoveryManager>())
+        for (const auto &item : iq.items())
+            disco->requestInfo(item.jid());
+}
+
+bool Uploader::available() const
+{
+    return m_requests->serviceFound();
+}
+
+void Uploader::upload(const QByteArray &jpeg, std::function<void(std::expected<QUrl, QString>)> done)
+{
+    if (!available()) {
+        done(std::unexpected(QStringLiteral("the server offers no HTTP upload (XEP-0363)")));
+        return;
+    }
+    auto buffer = std::make_unique<QBuffer>();
+    buffer->setData(jpeg);
+    buffer->open(QIODevice::ReadOnly);
+    const QString name = QStringLiteral("garage-%1.jpg").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+    auto upload = m_uploads->uploadFile(std::move(buffer), name, QMimeDatabase().mimeTypeForName(QStringLiteral("image/jpeg")),
+                                        jpeg.size(), m_config.uploadService);
+    // the connection keeps the upload alive until it finished, then lets it go
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(upload.get(), &QXmppHttpUpload::finished, this,
+                          [upload, done, connection](const QXmppHttpUpload::Result &result) {
+        QObject::disconnect(*connection);
+        if (const auto *url = std::get_if<QUrl>(&result))
+            done(*url);
+        else if (const auto *error = std::get_if<QXmppError>(&result))
+            done(std::unexpected(QStringLiteral("upload failed: %1").arg(error->description)));
+        else
+            done(std::unexpected(QStringLiteral("upload cancelled")));
+    });
+}
+
+} // namespace garage
