@@ -1,0 +1,126 @@
+#include "Phone.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QStandardPaths>
+#include <QThread>
+
+namespace garage::test {
+
+Phone::~Phone()
+{
+    stop();
+}
+
+bool Phone::start(const QString &jid, const QString &password, const ProsodyServer &server, QString *error)
+{
+    m_dir = server.directory();
+    QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] { readEvents(); });
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    m_process.start(QStringLiteral("python3"),
+                    {QStringLiteral(GARAGE_SOURCE_DIR "/tests/support/phone.py"), QStringLiteral("--jid"), jid,
+                     QStringLiteral("--password"), password, QStringLiteral("--ca"), server.caFile(),
+                     QStringLiteral("--port"), QString::number(server.port())});
+    if (!waitEvent(QStringLiteral("connected"), 20000)) {
+        *error = QStringLiteral("the phone did not connect: ") + QString::fromUtf8(m_process.readAllStandardError());
+        return false;
+    }
+    return true;
+}
+
+void Phone::readEvents()
+{
+    m_buffer += m_process.readAllStandardOutput();
+    qsizetype newline;
+    while ((newline = m_buffer.indexOf('\n')) >= 0) {
+        const QJsonObject o = QJsonDocument::fromJson(m_buffer.left(newline)).object();
+        m_buffer.remove(0, newline + 1);
+        if (o.value(QStringLiteral("event")) == QLatin1String("message"))
+            m_messages << PhoneMessage{o.value(QStringLiteral("from")).toString(), o.value(QStringLiteral("to")).toString(),
+                                       o.value(QStringLiteral("body")).toString(), o.value(QStringLiteral("oob_url")).toString(),
+                                       o.value(QStringLiteral("delayed")).toBool(), QDateTime::currentDateTimeUtc()};
+        else
+            m_events << o;
+    }
+}
+
+std::optional<QJsonObject> Phone::waitEvent(const QString &event, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        for (qsizetype i = 0; i < m_events.size(); ++i)
+            if (m_events[i].value(QStringLiteral("event")).toString() == event) {
+                return m_events.takeAt(i);
+            }
+        if (m_process.state() == QProcess::NotRunning)
+            return std::nullopt;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        m_process.waitForReadyRead(20);
+    }
+    return std::nullopt;
+}
+
+void Phone::send(const QString &to, const QString &body)
+{
+    const QJsonObject cmd{{QStringLiteral("cmd"), QStringLiteral("send")}, {QStringLiteral("to"), to}, {QStringLiteral("body"), body}};
+    m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
+    m_process.waitForBytesWritten(1000);
+}
+
+std::optional<PhoneMessage> Phone::waitFor(const std::function<bool(const PhoneMessage &)> &match, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    qsizetype seen = 0;
+    do {
+        for (; seen < m_messages.size(); ++seen)
+            if (match(m_messages[seen]))
+                return m_messages[seen];
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        m_process.waitForReadyRead(10);
+    } while (!deadline.hasExpired());
+    return std::nullopt;
+}
+
+int Phone::countAfter(const std::function<bool(const PhoneMessage &)> &match, int quietMs)
+{
+    waitFor([](const PhoneMessage &) { return false; }, quietMs);
+    int n = 0;
+    for (const PhoneMessage &m : std::as_const(m_messages))
+        n += match(m);
+    return n;
+}
+
+std::expected<QByteArray, QString> Phone::download(const QString &url)
+{
+    static int counter = 0;
+    const QString path = m_dir + QStringLiteral("/download-%1").arg(++counter);
+    const QJsonObject cmd{{QStringLiteral("cmd"), QStringLiteral("download")}, {QStringLiteral("url"), url}, {QStringLiteral("path"), path}};
+    m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
+    QDeadlineTimer deadline(20000);
+    while (!deadline.hasExpired()) {
+        if (auto done = waitEvent(QStringLiteral("downloaded"), 100)) {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                return std::unexpected(QStringLiteral("downloaded file missing"));
+            return f.readAll();
+        }
+        if (auto failed = waitEvent(QStringLiteral("error"), 10))
+            return std::unexpected(failed->value(QStringLiteral("what")).toString());
+    }
+    return std::unexpected(QStringLiteral("download timed out"));
+}
+
+void Phone::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.write("{\"cmd\": \"quit\"}\n");
+    if (!m_process.waitForFinished(3000)) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+} // namespace garage::test
