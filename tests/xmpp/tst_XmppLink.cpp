@@ -1,0 +1,243 @@
+// The XMPP link against a real Prosody on loopback and a real independent client (slixmpp) as the owner's phone:
+// commands over full and bare JID, two appliances on one account, strangers, garbage, snapshots inline, TLS
+// refusals, and alerts that survive a server outage and a restart.
+#include "Phone.h"
+#include "ProsodyServer.h"
+#include "xmpp/XmppLink.h"
+
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <opencv2/imgcodecs.hpp>
+
+using namespace garage;
+using namespace garage::test;
+
+namespace {
+
+constexpr quint16 kPort = 15222;
+constexpr quint16 kHttps = 15281;
+
+ProsodyServer::Options serverOptions(bool tls = true)
+{
+    ProsodyServer::Options o;
+    o.c2sPort = kPort;
+    o.httpsPort = kHttps;
+    o.tls = tls;
+    o.accounts = {{QStringLiteral("home"), QStringLiteral("appliance-pw")}, {QStringLiteral("me"), QStringLiteral("phone-pw")},
+                  {QStringLiteral("eve"), QStringLiteral("eve-pw")}};
+    return o;
+}
+
+XmppConfig linkConfig(const ProsodyServer &server, const QString &resource)
+{
+    XmppConfig c;
+    c.jid = server.jid(QStringLiteral("home"));
+    c.password = QStringLiteral("appliance-pw");
+    c.resource = resource;
+    c.host = QStringLiteral("127.0.0.1");
+    c.port = server.port();
+    c.caFile = server.caFile();
+    c.owners = {server.jid(QStringLiteral("me"))};
+    c.commandsPerMinute = 1000;
+    return c;
+}
+
+// A link with a "status" command that answers with its resource.
+std::unique_ptr<XmppLink> startLink(const XmppConfig &config, const QString &storage)
+{
+    auto link = std::make_unique<XmppLink>(config, storage);
+    const QString name = config.resource;
+    link->commands().add(QStringLiteral("status"), {}, QStringLiteral("state"),
+                         [name](const CommandRequest &r, const Replier &reply) { reply.text(name + QStringLiteral(" is fine ") + r.arguments); });
+    link->commands().add(QStringLiteral("snapshot"), {}, QStringLiteral("picture"), [](const CommandRequest &, const Replier &reply) {
+        cv::Mat image(240, 320, CV_8UC3, cv::Scalar(30, 140, 200));
+        std::vector<uchar> jpeg;
+        cv::imencode(".jpg", image, jpeg);
+        reply.image(QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size())), QStringLiteral("garage now"));
+    });
+    link->start();
+    return link;
+}
+
+bool bodyIs(const PhoneMessage &m, const QString &text)
+{
+    return m.body == text;
+}
+
+} // namespace
+
+class TestXmppLink : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_storage;
+    QString storage(const QString &name) { return m_storage.filePath(name); }
+
+private Q_SLOTS:
+    void commandsOverFullAndBareJid()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        auto link = startLink(linkConfig(server, QStringLiteral("garage")), storage(QStringLiteral("a")));
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        phone.send(server.jid(QStringLiteral("home")) + QStringLiteral("/garage"), QStringLiteral("status full"));
+        const auto full = phone.waitFor([](const PhoneMessage &m) { return m.body.startsWith(QLatin1String("garage is fine")); }, 10000);
+        QVERIFY(full);
+        QCOMPARE(full->body, QStringLiteral("garage is fine full"));
+        QCOMPARE(full->from, server.jid(QStringLiteral("home")) + QStringLiteral("/garage"));
+        phone.send(server.jid(QStringLiteral("home")), QStringLiteral("status bare"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("garage is fine bare")); }, 10000));
+        phone.send(server.jid(QStringLiteral("home")), QStringLiteral("frobnicate"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.startsWith(QLatin1String("Unknown command 'frobnicate'")); }, 10000));
+        phone.send(server.jid(QStringLiteral("home")), QStringLiteral("help"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.contains(QStringLiteral("status — state")); }, 10000));
+
+        // a stranger, and an owner's garbage: no crash, bounded replies, strangers get nothing
+        Phone eve;
+        QVERIFY2(eve.start(server.jid(QStringLiteral("eve")), QStringLiteral("eve-pw"), server, &error), qPrintable(error));
+        auto *rng = QRandomGenerator::global();
+        for (int i = 0; i < 1000; ++i) {
+            QString body;
+            const int len = rng->bounded(i % 50 == 0 ? 3000 : 40);
+            for (int k = 0; k < len; ++k)
+                body += QChar(char16_t(rng->bounded(0x20, 0xD7FF))); // XML-legal: C1 controls and DEL included
+            if (i % 2)
+                eve.send(server.jid(QStringLiteral("home")), i % 4 == 1 ? QStringLiteral("status") : body);
+            else
+                phone.send(server.jid(QStringLiteral("home")), body);
+        }
+        phone.send(server.jid(QStringLiteral("home")), QStringLiteral("status after the storm"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("garage is fine after the storm")); }, 60000));
+        QVERIFY(link->isConnected());
+        QCOMPARE(eve.countAfter([](const PhoneMessage &) { return true; }, 1000), 0);
+        QVERIFY(phone.messages().size() <= 504); // at most one reply per message sent
+    }
+
+    void twoAppliancesShareAnAccount()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        auto garage = startLink(linkConfig(server, QStringLiteral("garage")), storage(QStringLiteral("g")));
+        auto shed = startLink(linkConfig(server, QStringLiteral("shed")), storage(QStringLiteral("s")));
+        QTRY_VERIFY_WITH_TIMEOUT(garage->isConnected() && shed->isConnected(), 15000);
+        QTest::qWait(500); // presences of the siblings
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        const QString bare = server.jid(QStringLiteral("home"));
+        phone.send(bare, QStringLiteral("garage status"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("[garage] garage is fine ")); }, 10000));
+        phone.send(bare, QStringLiteral("Shed status"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("[shed] shed is fine ")); }, 10000));
+        phone.send(bare, QStringLiteral("status"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.startsWith(QLatin1String("Several systems")); }, 10000));
+        // exactly: one reply each, one hint, and nothing else (no loops between the appliances)
+        QCOMPARE(phone.countAfter([](const PhoneMessage &) { return true; }, 2000), 3);
+        QCOMPARE(phone.countAfter([](const PhoneMessage &m) { return m.body.startsWith(QLatin1String("Several")); }, 0), 1);
+    }
+
+    void snapshotArrivesInline()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        auto link = startLink(linkConfig(server, QStringLiteral("garage")), storage(QStringLiteral("snap")));
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        QTest::qWait(500); // upload service discovery
+        phone.send(server.jid(QStringLiteral("home")), QStringLiteral("snapshot"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("garage now")); }, 10000));
+        const auto picture = phone.waitFor([](const PhoneMessage &m) { return !m.oobUrl.isEmpty(); }, 10000);
+        QVERIFY(picture);
+        QCOMPARE(picture->body, picture->oobUrl); // what makes phones show it inline
+        QVERIFY(picture->oobUrl.startsWith(QLatin1String("https://")));
+        const auto jpeg = phone.download(picture->oobUrl);
+        QVERIFY2(jpeg, qPrintable(jpeg ? QString() : jpeg.error()));
+        const cv::Mat decoded = cv::imdecode(std::vector<uchar>(jpeg->begin(), jpeg->end()), cv::IMREAD_COLOR);
+        QCOMPARE(decoded.cols, 320);
+        QCOMPARE(decoded.rows, 240);
+    }
+
+    void tlsIsRequiredAndVerified()
+    {
+        {
+            ProsodyServer plain(serverOptions(false));
+            QString error;
+            QVERIFY2(plain.start(&error), qPrintable(error));
+            auto link = startLink(linkConfig(plain, QStringLiteral("garage")), storage(QStringLiteral("t1")));
+            QTest::qWait(3000);
+            QVERIFY(!link->isConnected()); // a server without TLS is refused
+        }
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        XmppConfig wrong = linkConfig(server, QStringLiteral("garage"));
+        wrong.caFile = server.wrongCaFile();
+        auto refused = startLink(wrong, storage(QStringLiteral("t2")));
+        QTest::qWait(3000);
+        QVERIFY(!refused->isConnected()); // a certificate from a CA we do not trust
+        refused.reset();
+        XmppConfig insecure = wrong;
+        insecure.insecure = true;
+        auto accepted = startLink(insecure, storage(QStringLiteral("t3")));
+        QTRY_VERIFY_WITH_TIMEOUT(accepted->isConnected(), 15000);
+    }
+
+    void alertsSurviveAnOutage()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        auto link = startLink(linkConfig(server, QStringLiteral("garage")), storage(QStringLiteral("outage")));
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+        QVERIFY(server.kill());
+        for (int i = 1; i <= 20; ++i)
+            link->alert(QStringLiteral("alert %1").arg(i));
+        QTRY_VERIFY_WITH_TIMEOUT(!link->isConnected(), 30000);
+        QTest::qWait(10000);
+        QVERIFY2(server.start(&error), qPrintable(error));
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.endsWith(QLatin1String("alert 20")); }, 90000));
+        QStringList got;
+        for (const PhoneMessage &m : phone.messages())
+            if (m.body.contains(QLatin1String("alert ")))
+                got << m.body.section(QLatin1String("alert "), 1);
+        got.removeDuplicates(); // at-least-once: a repeat is allowed, and marked
+        QStringList expected;
+        for (int i = 1; i <= 20; ++i)
+            expected << QString::number(i);
+        QCOMPARE(got, expected);
+        QTRY_COMPARE_WITH_TIMEOUT(link->pendingAlerts(), 0, 10000);
+    }
+
+    void outboxIsDeliveredAfterARestart()
+    {
+        ProsodyServer server(serverOptions());
+        const QString dir = storage(QStringLiteral("restart"));
+        {
+            auto offline = startLink(linkConfig(server, QStringLiteral("garage")), dir); // no server yet
+            offline->alert(QStringLiteral("written while offline 1"));
+            offline->alert(QStringLiteral("written while offline 2"), QByteArray("not really a jpeg"));
+            QCOMPARE(offline->pendingAlerts(), 2);
+        } // the appliance stops (or crashes) before delivering
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        auto link = startLink(linkConfig(server, QStringLiteral("garage")), dir);
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.endsWith(QLatin1String("written while offline 1")); }, 20000));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.endsWith(QLatin1String("written while offline 2")); }, 20000));
+        QTRY_COMPARE_WITH_TIMEOUT(link->pendingAlerts(), 0, 10000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestXmppLink)
+#include "tst_XmppLink.moc"
