@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# The README's demo command. Until the appliance is wired together (the integration issue), it sets up the
-# environment, builds garage-guard and checks the example configuration, printing the effective settings.
+# The README's demo command: sets up the environment (deploy/setup.sh), builds garage-guard, and runs the demo
+# (deploy/demo-run.sh) in a private network namespace so it cannot collide with anything on this machine.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 deploy/setup.sh
+echo "demo: building (dev preset)..."
 deploy/env.sh bash -euo pipefail -c "cmake --preset dev >/dev/null && cmake --build --preset dev -j $(nproc) >/dev/null"
-echo "demo: the full demo (Prosody, sample video, scripted phone) arrives with the integration issue;"
-echo "demo: for now, garage-guard validates the example configuration:"
-deploy/env.sh build/dev/bin/garage-guard --check-config --config deploy/garage-guard.conf.example
+exec deploy/env.sh --private-net deploy/demo-run.sh

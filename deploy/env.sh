@@ -40,6 +40,17 @@ fi
 root=$(find_root)
 [ -x "$root/usr/bin/cmake" ] || { echo "env.sh: no Debian 13 root at $root; run deploy/setup.sh first" >&2; exit 2; }
 
+# bwrap would create missing mount points as 0700: make them traversable for unprivileged users (Prosody's)
+make_mount_point() {
+  local p=$1
+  while [ "$p" != / ] && [ -n "$p" ]; do
+    mkdir -p "$root$p" && chmod 755 "$root$p"
+    p=$(dirname "$p")
+  done
+}
+make_mount_point "$top"
+case "$PWD/" in "$top/"*) ;; *) make_mount_point "$PWD" ;; esac
+
 args=(--bind "$root" / --proc /proc --dev /dev --perms 1777 --tmpfs /tmp --tmpfs /run
       --ro-bind-try /etc/resolv.conf /etc/resolv.conf
       --bind "$top" "$top" --chdir "$PWD" --die-with-parent

@@ -123,6 +123,7 @@ void Appliance::stop()
 {
     m_alertDelay.stop();
     m_cameraGrace.stop();
+    m_stopping = true; // an event cut short by the shutdown is recorded, not announced as ended
     if (const auto ended = m_tracker.finish(m_lastFrameTime); ended)
         onEventEnded(*ended);
     if (m_camera)
@@ -193,7 +194,7 @@ void Appliance::onEventEnded(const MotionEvent &event)
                          .arg(person.isEmpty() ? QString() : QStringLiteral(", ") + person);
     m_events.update(record);
     qCInfo(lcApp) << "motion event" << open.id << "ended:" << record.summary;
-    if (open.alertSent && m_config.alerts.eventSummary)
+    if (open.alertSent && m_config.alerts.eventSummary && !m_stopping)
         m_link->alert(QStringLiteral("Motion in the %1 ended: %2").arg(m_config.xmpp.effectiveKeyword(), record.summary));
 }
 

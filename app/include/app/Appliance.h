@@ -68,6 +68,7 @@ private:
     AlertPolicy m_policy;
     EventStore m_events;
     QDateTime m_startedAt;
+    bool m_stopping = false;
 
     std::unique_ptr<FrameSource> m_camera;
     MotionDetector m_detector;
