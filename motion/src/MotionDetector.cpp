@@ -22,9 +22,11 @@ void MotionDetector::reset()
 void MotionDetector::prepare(const cv::Size &inputSize)
 {
     m_inputSize = inputSize;
-    const int width = std::min(std::max(m_config.analysisWidth, 1), inputSize.width);
-    m_scale = double(inputSize.width) / width;
-    m_analysisSize = cv::Size(width, std::max(1, int(std::lround(inputSize.height / m_scale))));
+    // an integer factor near input/analysis_width: area averaging by a whole factor is OpenCV's fast path
+    // (768 -> 384, 640 -> 320, 1280 -> 320), and a fractional one costs ~6x more for no better verdict
+    const int factor = std::max(1, int(std::lround(double(inputSize.width) / std::max(m_config.analysisWidth, 1))));
+    m_analysisSize = cv::Size(std::max(1, inputSize.width / factor), std::max(1, inputSize.height / factor));
+    m_scale = double(factor);
     m_mask = cv::Mat(m_analysisSize, CV_8UC1, cv::Scalar(255));
     std::vector<std::vector<cv::Point>> polygons;
     for (const MaskPolygon &polygon : m_config.masks) {
