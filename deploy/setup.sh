@@ -52,8 +52,8 @@ host_mirror() {
 }
 
 stamp_value() {
-  # what the root was made from: the package list and the way it was made
-  cat "$deps_file" "$0" | sha256sum | cut -d' ' -f1
+  # what the root was made from: the packages installed in it and the suite (runtime-only lines do not count)
+  { packages; echo "$suite"; } | sha256sum | cut -d' ' -f1
 }
 
 root_is_valid() {
