@@ -9,7 +9,6 @@ namespace garage {
 namespace {
 
 constexpr int kWindowHeight = 128; // the default people detector's window is 64x128
-constexpr int kMaxSearchHeight = 400;
 
 } // namespace
 
@@ -31,10 +30,14 @@ bool PersonDetector::containsPerson(const cv::Mat &image, const cv::Rect &region
         cv::cvtColor(roi, grey, cv::COLOR_BGR2GRAY);
     else
         grey = roi;
-    // people far smaller than the window are upscaled, large ones downscaled (HOG's cost grows with the area)
-    const double scale = std::clamp(double(kMaxSearchHeight) / grey.rows, double(kWindowHeight + 16) / grey.rows, 2.0);
+    // HOG finds people at least as tall as its 128 px window and, by its own pyramid, any taller: scale so that a
+    // person a fifth of the frame tall fills the window (far people in a wide view); never scale down
+    const double scale = std::clamp(double(kWindowHeight + 32) / (image.rows / 5.0), 1.0, 2.0);
     cv::Mat scaled;
-    cv::resize(grey, scaled, cv::Size(), std::min(scale, 2.0), std::min(scale, 2.0), cv::INTER_LINEAR);
+    if (scale > 1.0)
+        cv::resize(grey, scaled, cv::Size(), scale, scale, cv::INTER_LINEAR);
+    else
+        scaled = grey;
     if (scaled.rows < kWindowHeight || scaled.cols < 64)
         return false;
     static thread_local cv::HOGDescriptor hog = [] {

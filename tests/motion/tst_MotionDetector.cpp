@@ -5,7 +5,10 @@
 #include "motion/EventTracker.h"
 #include "motion/MaskParser.h"
 #include "motion/MotionDetector.h"
+#include "motion/PersonDetector.h"
+#include "motion/Annotator.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -192,6 +195,32 @@ private Q_SLOTS:
         QVERIFY(run.events.back().end >= 75000ms);
         QVERIFY(run.events.size() <= 3);
         QCOMPARE(run.lightingFrames, 0);
+    }
+
+    void personCheckOnRealFootage()
+    {
+        const std::string path = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+        if (!QFile::exists(QString::fromStdString(path)))
+            QSKIP("vtest.avi (package opencv-doc) is not installed");
+        cv::VideoCapture capture(path);
+        cv::Mat frame;
+        for (int i = 0; i <= 100; ++i)
+            capture.read(frame);
+        PersonDetector people;
+        // frame 100: people walking on the path in the lower right (seen in garage-guard-motion's preview)
+        QVERIFY(people.containsPerson(frame, cv::Rect(480, 180, 288, 396)));
+        // an empty garage, and an empty patch of lawn in the same footage
+        QVERIFY(!people.containsPerson(test::garageBackground({640, 480})));
+        QVERIFY(!people.containsPerson(frame, cv::Rect(0, 330, 200, 150)));
+    }
+
+    void annotationDrawsBoxesMasksAndCaption()
+    {
+        cv::Mat frame(240, 320, CV_8UC3, cv::Scalar(128, 128, 128));
+        annotateFrame(frame, {cv::Rect(100, 100, 50, 80)}, *parseMaskPolygons("0,0 0.5,0 0.5,0.5"), "garage 12:00");
+        QCOMPARE(frame.at<cv::Vec3b>(100, 120), cv::Vec3b(0, 255, 0));       // box edge in green
+        QVERIFY(frame.at<cv::Vec3b>(5, 5)[0] < 128);                          // caption band darkened
+        QVERIFY(frame.at<cv::Vec3b>(60, 160)[2] > 200);                       // mask outline in red
     }
 
     void boundaryFrames()

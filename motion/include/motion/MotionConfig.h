@@ -17,7 +17,7 @@ using MaskPolygon = std::vector<NormalizedPoint>;
 
 struct MotionConfig {
     int analysisWidth = 320;              // frames are downscaled by a whole factor to about this width (aspect kept)
-    int blurSize = 5;                     // Gaussian kernel size, odd; 0 or 1 disables
+    int blurSize = 3;                     // Gaussian kernel size, odd; 0 or 1 disables
     int threshold = 25;                   // luma difference that counts as changed
     std::chrono::milliseconds absorbTime{std::chrono::seconds(30)}; // a static change becomes background after this
     int dilateIterations = 2;             // despeckle/dilate passes

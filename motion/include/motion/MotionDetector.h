@@ -30,7 +30,9 @@ public:
 
 private:
     void prepare(const cv::Size &inputSize);
+    void downscaleAndBlur(const cv::Mat &grey);
     void adaptBackground(const cv::Mat &small, std::chrono::milliseconds timestamp);
+    void rebaseline(const cv::Mat &small, std::chrono::milliseconds timestamp);
 
     MotionConfig m_config;
     cv::Size m_inputSize;
@@ -39,11 +41,12 @@ private:
     cv::Mat m_background;            // CV_32F running average
     cv::Mat m_mask;                  // CV_8U, 255 where analysed
     int m_unmaskedPixels = 0;
+    bool m_hasMask = false;
     int m_lightingHold = 0;          // frames left to re-baseline after a lighting change
-    std::chrono::milliseconds m_lastTimestamp{0};
+    std::chrono::milliseconds m_lastAdapt{0};
     bool m_hasBackground = false;
     // scratch buffers, reused frame to frame
-    cv::Mat m_small, m_blurred, m_background8, m_diff, m_changed;
+    cv::Mat m_small, m_blurred, m_background8, m_diff, m_changed, m_half;
 };
 
 } // namespace garage
