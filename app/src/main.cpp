@@ -11,6 +11,8 @@
 
 #include <cstdio>
 
+#include <opencv2/core/utility.hpp>
+
 namespace {
 
 Q_LOGGING_CATEGORY(lcMain, "garage.app", QtInfoMsg)
@@ -36,6 +38,8 @@ int main(int argc, char *argv[])
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QGuiApplication app(argc, argv);
+    // the analysis works on ~320 px frames: OpenCV's worker threads would cost more in wake-ups than they save
+    cv::setNumThreads(1);
     QGuiApplication::setApplicationName(QStringLiteral("garage-guard"));
     QGuiApplication::setApplicationVersion(QStringLiteral(GARAGE_VERSION));
 
