@@ -1,0 +1,96 @@
+// A live video input (camera, file, stream): hands paced luma frames to analysis, keeps the latest full frame for
+// snapshots, reports health (Starting / Streaming / Stalled / Offline) and reconnects by itself with backoff.
+#pragma once
+
+#include "camera/AnalysisPacer.h"
+#include "camera/CameraConfig.h"
+#include "camera/LumaFrame.h"
+#include "camera/ReconnectBackoff.h"
+#include "camera/SnapshotFrame.h"
+
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QObject>
+#include <QSize>
+#include <QString>
+#include <QTimer>
+#include <chrono>
+#include <deque>
+#include <expected>
+#include <functional>
+#include <memory>
+
+class QVideoFrame;
+
+namespace garage {
+
+class FrameSource : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Starting, Streaming, Stalled, Offline };
+    Q_ENUM(State)
+
+    ~FrameSource() override;
+
+    virtual void start() = 0;
+    virtual void stop() = 0;
+
+    State state() const { return m_state; }
+    QString stateReason() const { return m_reason; }
+    double measuredFps() const;          // analysed frames per second, over the last few seconds
+    QSize frameSize() const;
+    SnapshotFrame latestFrame() const;   // the newest full frame (no copy until encoded)
+    // JPEG of the latest frame with the configured quality and width, encoded on the thread pool.
+    QFuture<std::expected<QByteArray, QString>> snapshot(std::function<void(cv::Mat &bgr)> annotate = {}) const;
+    const CameraConfig &config() const { return m_config; }
+
+Q_SIGNALS:
+    void frameReady(const garage::LumaFrame &frame); // emitted on the thread that owns the source
+    void stateChanged(garage::FrameSource::State state, const QString &reason);
+    // A reconnect attempt is due after `delay` (attempt counts from 1 since the stream last worked).
+    void reconnectScheduled(std::chrono::milliseconds delay, int attempt);
+
+protected:
+    FrameSource(const CameraConfig &config, QObject *parent);
+
+    // Subclasses feed every decoded frame here (from their QVideoSink, on the owning thread).
+    void deliverFrame(const QVideoFrame &frame);
+    // The stream is being opened: Starting, stall watchdog armed.
+    void beginStarting(const QString &reason);
+    // The stream failed or ended: Offline with the reason, reconnect later.
+    void reportOffline(const QString &reason);
+    // Stop everything the base runs (timers); state Offline with the reason.
+    void haltSupervision(const QString &reason);
+    // Re-open the stream (called after a backoff delay).
+    virtual void reopen() = 0;
+
+private:
+    void setState(State state, const QString &reason);
+    void onStallTimeout();
+    void scheduleReconnect();
+    std::chrono::milliseconds streamTime(const QVideoFrame &frame);
+
+    CameraConfig m_config;
+    QString m_displaySource;
+    State m_state = State::Offline;
+    QString m_reason = QStringLiteral("not started");
+    SnapshotFrame m_latest;
+    AnalysisPacer m_pacer;
+    ReconnectBackoff m_backoff;
+    QTimer m_stallTimer;
+    QTimer m_reconnectTimer;
+    QElapsedTimer m_clock;            // wall clock for measuredFps
+    QElapsedTimer m_streamClock;      // time since opening, for streams without timestamps
+    std::deque<qint64> m_analysedAtMs; // recent analysis times (m_clock) for measuredFps
+    std::int64_t m_index = 0;
+    cv::Mat m_scratch;
+    QString m_lastLumaError;
+};
+
+// The frame source for config.source: QCamera for camera / camera:<match> / /dev/videoN, QMediaPlayer for files and
+// URLs. A camera source matching no device gives an error naming the available devices.
+std::expected<std::unique_ptr<FrameSource>, QString> createFrameSource(const CameraConfig &config,
+                                                                       QObject *parent = nullptr);
+
+} // namespace garage

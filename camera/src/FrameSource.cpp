@@ -1,0 +1,169 @@
+#include "camera/FrameSource.h"
+
+#include "Logging.h"
+#include "camera/LumaExtractor.h"
+#include "camera/SnapshotEncoder.h"
+
+#include <QUrl>
+#include <QVariant>
+#include <QVideoFrame>
+#include <array>
+
+namespace garage {
+namespace {
+
+constexpr qint64 kFpsWindowMs = 3000;
+
+} // namespace
+
+FrameSource::FrameSource(const CameraConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_pacer(config.analysisFps)
+{
+    // never log a password embedded in an rtsp/http URL
+    m_displaySource = QUrl(config.source).toDisplayString(QUrl::RemovePassword);
+    m_clock.start();
+    m_stallTimer.setSingleShot(true);
+    m_stallTimer.setInterval(std::max(std::chrono::milliseconds(std::chrono::seconds(1)),
+                                      std::chrono::milliseconds(config.stallTimeout)));
+    connect(&m_stallTimer, &QTimer::timeout, this, &FrameSource::onStallTimeout);
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
+        beginStarting(QStringLiteral("reconnecting (attempt %1)").arg(m_backoff.attempts()));
+        reopen();
+    });
+}
+
+FrameSource::~FrameSource() = default;
+
+double FrameSource::measuredFps() const
+{
+    const qint64 now = m_clock.elapsed();
+    qsizetype recent = 0;
+    for (const qint64 t : m_analysedAtMs)
+        recent += now - t <= kFpsWindowMs ? 1 : 0;
+    const qint64 span = std::min(now, kFpsWindowMs);
+    return span > 0 ? double(recent) * 1000.0 / double(span) : 0.0;
+}
+
+QSize FrameSource::frameSize() const
+{
+    return m_latest.size();
+}
+
+SnapshotFrame FrameSource::latestFrame() const
+{
+    return m_latest;
+}
+
+QFuture<std::expected<QByteArray, QString>> FrameSource::snapshot(std::function<void(cv::Mat &bgr)> annotate) const
+{
+    return encodeSnapshot(m_latest, m_config.jpegQuality, m_config.snapshotWidth, std::move(annotate));
+}
+
+std::chrono::milliseconds FrameSource::streamTime(const QVideoFrame &frame)
+{
+    const qint64 us = frame.startTime();
+    if (us >= 0)
+        return std::chrono::milliseconds(us / 1000);
+    return std::chrono::milliseconds(m_streamClock.isValid() ? m_streamClock.elapsed() : 0);
+}
+
+void FrameSource::deliverFrame(const QVideoFrame &incoming)
+{
+    if (!incoming.isValid())
+        return;
+    m_latest = SnapshotFrame(incoming); // shared, no pixel copy
+    m_stallTimer.start();
+    if (m_state != State::Streaming) {
+        m_reconnectTimer.stop();
+        m_backoff.reset();
+        setState(State::Streaming, QStringLiteral("%1x%2 %3").arg(incoming.width()).arg(incoming.height())
+                                       .arg(QVideoFrameFormat::pixelFormatToString(incoming.pixelFormat())));
+    }
+    const auto timestamp = streamTime(incoming);
+    if (!m_pacer.take(timestamp))
+        return; // dropped before mapping: costs nothing
+
+    QVideoFrame frame = incoming;
+    if (!frame.map(QVideoFrame::ReadOnly)) {
+        qCWarning(lcCamera) << "cannot map a" << frame.pixelFormat() << "frame; skipped";
+        return;
+    }
+    std::array<PlaneView, 4> planes{};
+    const int count = std::min<int>(frame.planeCount(), int(planes.size()));
+    for (int i = 0; i < count; ++i)
+        planes[std::size_t(i)] = {frame.bits(i), frame.bytesPerLine(i), std::size_t(frame.mappedBytes(i))};
+    auto grey = extractLuma(frame.pixelFormat(), frame.width(), frame.height(),
+                            std::span(planes.data(), std::size_t(count)), m_scratch);
+    if (!grey) {
+        if (grey.error() != m_lastLumaError)
+            qCWarning(lcCamera) << "frame skipped:" << grey.error();
+        m_lastLumaError = grey.error();
+        frame.unmap();
+        return;
+    }
+    m_analysedAtMs.push_back(m_clock.elapsed());
+    while (!m_analysedAtMs.empty() && m_analysedAtMs.back() - m_analysedAtMs.front() > kFpsWindowMs)
+        m_analysedAtMs.pop_front();
+    const LumaFrame luma{*grey, timestamp, m_index++};
+    Q_EMIT frameReady(luma);
+    frame.unmap();
+}
+
+void FrameSource::beginStarting(const QString &reason)
+{
+    m_pacer.reset();
+    m_streamClock.start();
+    m_stallTimer.start();
+    setState(State::Starting, reason);
+}
+
+void FrameSource::reportOffline(const QString &reason)
+{
+    m_stallTimer.stop();
+    setState(State::Offline, reason);
+    scheduleReconnect();
+}
+
+void FrameSource::haltSupervision(const QString &reason)
+{
+    m_stallTimer.stop();
+    m_reconnectTimer.stop();
+    setState(State::Offline, reason);
+}
+
+void FrameSource::onStallTimeout()
+{
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(m_stallTimer.intervalAsDuration());
+    setState(State::Stalled, QStringLiteral("no frame for %1 s").arg(seconds.count()));
+    scheduleReconnect();
+}
+
+void FrameSource::scheduleReconnect()
+{
+    if (m_reconnectTimer.isActive())
+        return;
+    const auto delay = m_backoff.next();
+    qCInfo(lcCamera).nospace() << "camera " << m_displaySource << ": retrying in " << delay.count() << " ms (attempt "
+                               << m_backoff.attempts() << ")";
+    m_reconnectTimer.start(delay);
+    Q_EMIT reconnectScheduled(delay, m_backoff.attempts());
+}
+
+void FrameSource::setState(State state, const QString &reason)
+{
+    if (state == m_state && reason == m_reason)
+        return;
+    const bool changed = state != m_state;
+    m_state = state;
+    m_reason = reason;
+    if (!changed)
+        return;
+    qCInfo(lcCamera).noquote() << "camera" << m_displaySource << "->" << QVariant::fromValue(state).toString() << ":"
+                               << reason;
+    Q_EMIT stateChanged(state, reason);
+}
+
+} // namespace garage
