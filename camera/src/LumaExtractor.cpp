@@ -20,8 +20,11 @@ cv::Mat wrap(const PlaneView &p, int rows, int cols, int type)
 }
 
 // 16-bit little-endian samples to 8 bits: keep the top `bits` significant bits.
-cv::Mat narrow16(const PlaneView &p, int width, int height, int significantBits, cv::Mat &scratch)
+std::expected<cv::Mat, QString> narrow16(const PlaneView &p, int width, int height, int significantBits,
+                                         cv::Mat &scratch)
 {
+    if (p.bytesPerLine % 2 != 0)
+        return std::unexpected(QStringLiteral("16-bit plane with odd stride %1").arg(p.bytesPerLine));
     const cv::Mat src = wrap(p, height, width, CV_16UC1);
     src.convertTo(scratch, CV_8U, 1.0 / double(1 << (significantBits - 8)));
     return scratch;
