@@ -1,6 +1,7 @@
 // FrameSource over QCamera + QMediaCaptureSession + QVideoSink for a local (USB / CSI / V4L2) camera.
 #pragma once
 
+#include "camera/CameraMatcher.h"
 #include "camera/FrameSource.h"
 
 #include <QCameraDevice>
@@ -38,6 +39,6 @@ private:
 };
 
 // What QMediaDevices lists, in the pure form CameraMatcher works on.
-QList<struct CameraDeviceInfo> describeVideoInputs(const QList<QCameraDevice> &devices);
+QList<CameraDeviceInfo> describeVideoInputs(const QList<QCameraDevice> &devices);
 
 } // namespace garage
