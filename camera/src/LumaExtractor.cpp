@@ -1,5 +1,6 @@
 #include "camera/LumaExtractor.h"
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace garage {
@@ -7,52 +8,30 @@ namespace {
 
 using PF = QVideoFrameFormat::PixelFormat;
 
-enum class Path { View8, High16, PackedEven, PackedOdd, Ayuv, Rgb, None };
-
-Path pathFor(PF format)
+bool planeLargeEnough(const PlaneView &p, int rows, int rowBytes)
 {
-    switch (format) {
-    case PF::Format_NV12:
-    case PF::Format_NV21:
-    case PF::Format_YUV420P:
-    case PF::Format_YUV422P:
-    case PF::Format_YV12:
-    case PF::Format_IMC1:
-    case PF::Format_IMC2:
-    case PF::Format_IMC3:
-    case PF::Format_IMC4:
-    case PF::Format_Y8:
-        return Path::View8;
-    case PF::Format_P010:
-    case PF::Format_P016:
-    case PF::Format_Y16:
-    case PF::Format_YUV420P10:
-        return Path::High16;
-    case PF::Format_YUYV:
-        return Path::PackedEven; // Y0 U Y1 V
-    case PF::Format_UYVY:
-        return Path::PackedOdd;  // U Y0 V Y1
-    case PF::Format_AYUV:
-    case PF::Format_AYUV_Premultiplied:
-        return Path::Ayuv;       // A Y U V
-    case PF::Format_ARGB8888:
-    case PF::Format_ARGB8888_Premultiplied:
-    case PF::Format_XRGB8888:
-    case PF::Format_BGRA8888:
-    case PF::Format_BGRA8888_Premultiplied:
-    case PF::Format_BGRX8888:
-    case PF::Format_ABGR8888:
-    case PF::Format_XBGR8888:
-    case PF::Format_RGBA8888:
-    case PF::Format_RGBX8888:
-        return Path::Rgb;
-    default:
-        return Path::None;
-    }
+    return p.data && p.bytesPerLine >= rowBytes && rows > 0
+           && p.size >= std::size_t(p.bytesPerLine) * std::size_t(rows - 1) + std::size_t(rowBytes);
 }
 
-// byte order in memory of the 32-bit RGB formats (Qt names them by byte order)
-int rgbConversion(PF format)
+cv::Mat wrap(const PlaneView &p, int rows, int cols, int type)
+{
+    return cv::Mat(rows, cols, type, const_cast<unsigned char *>(p.data), std::size_t(p.bytesPerLine));
+}
+
+// 16-bit little-endian samples to 8 bits: keep the top `bits` significant bits.
+std::expected<cv::Mat, QString> narrow16(const PlaneView &p, int width, int height, int significantBits,
+                                         cv::Mat &scratch)
+{
+    if (p.bytesPerLine % 2 != 0)
+        return std::unexpected(QStringLiteral("16-bit plane with odd stride %1").arg(p.bytesPerLine));
+    const cv::Mat src = wrap(p, height, width, CV_16UC1);
+    src.convertTo(scratch, CV_8U, 1.0 / double(1 << (significantBits - 8)));
+    return scratch;
+}
+
+// A packed 4-byte format as seen by cvtColor: which conversion gives grey.
+int rgbaToGreyCode(PF format)
 {
     switch (format) {
     case PF::Format_BGRA8888:
@@ -63,69 +42,115 @@ int rgbConversion(PF format)
     case PF::Format_RGBX8888:
         return cv::COLOR_RGBA2GRAY;
     default:
-        return -1; // ARGB / XRGB / ABGR / XBGR: alpha first, handled by hand
+        return -1;
     }
 }
 
 } // namespace
 
-bool hasDirectLuma(QVideoFrameFormat::PixelFormat format)
+bool isLumaSupported(QVideoFrameFormat::PixelFormat format)
 {
-    return pathFor(format) != Path::None;
+    switch (format) {
+    case PF::Format_Invalid:
+    case PF::Format_SamplerExternalOES:
+    case PF::Format_SamplerRect:
+    case PF::Format_IMC1:
+    case PF::Format_IMC2:
+    case PF::Format_IMC3:
+    case PF::Format_IMC4:
+        return false;
+    default:
+        return true;
+    }
 }
 
-cv::Mat extractLuma(QVideoFrameFormat::PixelFormat format, int width, int height, const uchar *plane0, int stride0,
-                    cv::Mat &scratch)
+std::expected<cv::Mat, QString> extractLuma(QVideoFrameFormat::PixelFormat format, int width, int height,
+                                            std::span<const PlaneView> planes, cv::Mat &scratch)
 {
-    if (!plane0 || width <= 0 || height <= 0)
+    if (width <= 0 || height <= 0 || planes.empty())
+        return std::unexpected(QStringLiteral("empty frame"));
+    const PlaneView &p0 = planes.front();
+    const auto need = [&](int rowBytes) -> std::expected<void, QString> {
+        if (!planeLargeEnough(p0, height, rowBytes))
+            return std::unexpected(QStringLiteral("plane 0 too small for %1x%2 %3").arg(width).arg(height)
+                                       .arg(QVideoFrameFormat::pixelFormatToString(format)));
         return {};
-    auto *data = const_cast<uchar *>(plane0); // views are only ever read
-    switch (pathFor(format)) {
-    case Path::View8:
-        return cv::Mat(height, width, CV_8UC1, data, size_t(stride0));
-    case Path::High16: {
-        // P010/P016/Y16 keep the significant bits at the top of each 16-bit word
-        const cv::Mat wide(height, width, CV_16UC1, data, size_t(stride0));
-        wide.convertTo(scratch, CV_8U, 1.0 / 256.0);
+    };
+
+    switch (format) {
+    case PF::Format_YUV420P:
+    case PF::Format_YUV422P:
+    case PF::Format_YV12:
+    case PF::Format_NV12:
+    case PF::Format_NV21:
+    case PF::Format_Y8:
+        if (auto ok = need(width); !ok)
+            return std::unexpected(ok.error());
+        return wrap(p0, height, width, CV_8UC1); // zero copy: the Y plane is the grey image
+    case PF::Format_P010:
+    case PF::Format_P016:
+    case PF::Format_Y16:
+        if (auto ok = need(width * 2); !ok)
+            return std::unexpected(ok.error());
+        return narrow16(p0, width, height, 16, scratch); // MSB-aligned: the high byte
+    case PF::Format_YUV420P10:
+        if (auto ok = need(width * 2); !ok)
+            return std::unexpected(ok.error());
+        return narrow16(p0, width, height, 10, scratch); // LSB-aligned 10-bit
+    case PF::Format_YUYV:
+    case PF::Format_UYVY: {
+        const int rowBytes = ((width + 1) / 2) * 4;
+        if (auto ok = need(rowBytes); !ok)
+            return std::unexpected(ok.error());
+        // as 2-channel pixels: YUYV = (Y,U)(Y,V), UYVY = (U,Y)(V,Y): luma is one channel, one pass
+        cv::extractChannel(wrap(p0, height, width, CV_8UC2), scratch, format == PF::Format_YUYV ? 0 : 1);
         return scratch;
     }
-    case Path::PackedEven:
-    case Path::PackedOdd: {
-        scratch.create(height, width, CV_8UC1);
-        const int offset = pathFor(format) == Path::PackedEven ? 0 : 1;
-        for (int y = 0; y < height; ++y) {
-            const uchar *in = plane0 + size_t(y) * stride0 + offset;
-            uchar *out = scratch.ptr<uchar>(y);
-            for (int x = 0; x < width; ++x)
-                out[x] = in[2 * x];
-        }
+    case PF::Format_AYUV:
+    case PF::Format_AYUV_Premultiplied:
+        if (auto ok = need(width * 4); !ok)
+            return std::unexpected(ok.error());
+        cv::extractChannel(wrap(p0, height, width, CV_8UC4), scratch, 1);
+        return scratch;
+    case PF::Format_ARGB8888:
+    case PF::Format_ARGB8888_Premultiplied:
+    case PF::Format_XRGB8888:
+    case PF::Format_ABGR8888:
+    case PF::Format_XBGR8888: {
+        // alpha first in memory: drop it by viewing from byte 1, then the remaining 3 bytes are RGB or BGR
+        if (auto ok = need(width * 4); !ok)
+            return std::unexpected(ok.error());
+        const cv::Mat src = wrap(p0, height, width, CV_8UC4);
+        const bool rgb = format != PF::Format_ABGR8888 && format != PF::Format_XBGR8888;
+        thread_local cv::Mat bgr;
+        bgr.create(height, width, CV_8UC3);
+        const int fromTo[] = {1, rgb ? 2 : 0, 2, 1, 3, rgb ? 0 : 2};
+        cv::mixChannels(&src, 1, &bgr, 1, fromTo, 3);
+        cv::cvtColor(bgr, scratch, cv::COLOR_BGR2GRAY);
         return scratch;
     }
-    case Path::Ayuv: {
-        const cv::Mat packed(height, width, CV_8UC4, data, size_t(stride0));
-        scratch.create(height, width, CV_8UC1);
-        cv::extractChannel(packed, scratch, 1);
+    case PF::Format_BGRA8888:
+    case PF::Format_BGRA8888_Premultiplied:
+    case PF::Format_BGRX8888:
+    case PF::Format_RGBA8888:
+    case PF::Format_RGBX8888:
+        if (auto ok = need(width * 4); !ok)
+            return std::unexpected(ok.error());
+        cv::cvtColor(wrap(p0, height, width, CV_8UC4), scratch, rgbaToGreyCode(format));
+        return scratch;
+    case PF::Format_Jpeg: {
+        if (!p0.data || p0.size == 0)
+            return std::unexpected(QStringLiteral("empty JPEG frame"));
+        const cv::Mat bytes(1, int(p0.size), CV_8UC1, const_cast<unsigned char *>(p0.data));
+        scratch = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
+        if (scratch.empty())
+            return std::unexpected(QStringLiteral("JPEG frame does not decode"));
         return scratch;
     }
-    case Path::Rgb: {
-        const cv::Mat packed(height, width, CV_8UC4, data, size_t(stride0));
-        if (const int code = rgbConversion(format); code >= 0) {
-            cv::cvtColor(packed, scratch, code);
-            return scratch;
-        }
-        // A R G B (or A B G R) in memory: drop the first byte, then the usual conversion
-        cv::Mat three(height, width, CV_8UC3);
-        const int fromTo[] = {1, 0, 2, 1, 3, 2};
-        cv::mixChannels(&packed, 1, &three, 1, fromTo, 3);
-        const bool rgbOrder = format == PF::Format_ARGB8888 || format == PF::Format_ARGB8888_Premultiplied
-                              || format == PF::Format_XRGB8888;
-        cv::cvtColor(three, scratch, rgbOrder ? cv::COLOR_RGB2GRAY : cv::COLOR_BGR2GRAY);
-        return scratch;
+    default:
+        return std::unexpected(QStringLiteral("pixel format %1 has no luma path")
+                                   .arg(QVideoFrameFormat::pixelFormatToString(format)));
     }
-    case Path::None:
-        break;
-    }
-    return {};
 }
 
 } // namespace garage

@@ -1,46 +1,74 @@
 #include "camera/SnapshotEncoder.h"
 
 #include <QImage>
-#include <QtConcurrent/QtConcurrentRun>
-
+#include <QPromise>
+#include <QThreadPool>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <vector>
 
 namespace garage {
+namespace {
+
+// Full-resolution BGR copy of the frame (the one copy a snapshot needs).
+std::expected<cv::Mat, QString> toBgr(const SnapshotFrame &frame)
+{
+    QVideoFrame vf = frame.videoFrame();
+    if (vf.pixelFormat() == QVideoFrameFormat::Format_Jpeg && vf.map(QVideoFrame::ReadOnly)) {
+        const cv::Mat bytes(1, vf.mappedBytes(0), CV_8UC1, vf.bits(0));
+        cv::Mat bgr = cv::imdecode(bytes, cv::IMREAD_COLOR);
+        vf.unmap();
+        if (!bgr.empty())
+            return bgr;
+    }
+    const QImage image = vf.toImage().convertToFormat(QImage::Format_RGB888);
+    if (image.isNull())
+        return std::unexpected(QStringLiteral("frame (%1) does not convert to an image")
+                                   .arg(QVideoFrameFormat::pixelFormatToString(vf.pixelFormat())));
+    const cv::Mat rgb(image.height(), image.width(), CV_8UC3, const_cast<uchar *>(image.constBits()),
+                      std::size_t(image.bytesPerLine()));
+    cv::Mat bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    return bgr;
+}
+
+} // namespace
 
 std::expected<QByteArray, QString> encodeSnapshotNow(const SnapshotFrame &frame, int quality, int maxWidth,
                                                      const std::function<void(cv::Mat &bgr)> &annotate)
 {
     if (frame.isNull())
-        return std::unexpected(QStringLiteral("no frame"));
-    QImage image = frame.videoFrame().toImage();
-    if (image.isNull())
-        return std::unexpected(QStringLiteral("the frame could not be converted to an image"));
-    image = image.convertToFormat(QImage::Format_BGR888);
-    // a deep copy: the annotation draws on it and the QImage goes away
-    cv::Mat bgr = cv::Mat(image.height(), image.width(), CV_8UC3, image.bits(), size_t(image.bytesPerLine())).clone();
+        return std::unexpected(QStringLiteral("no frame yet"));
+    auto bgr = toBgr(frame);
+    if (!bgr)
+        return std::unexpected(bgr.error());
     if (annotate)
-        annotate(bgr);
-    if (maxWidth > 0 && bgr.cols > maxWidth) {
-        const double scale = double(maxWidth) / bgr.cols;
-        cv::resize(bgr, bgr, cv::Size(maxWidth, std::max(1, int(bgr.rows * scale))), 0, 0, cv::INTER_AREA);
+        annotate(*bgr);
+    cv::Mat out = *bgr;
+    if (maxWidth > 0 && out.cols > maxWidth) {
+        const int h = std::max(1, int(std::lround(double(out.rows) * maxWidth / out.cols)));
+        cv::resize(*bgr, out, cv::Size(maxWidth, h), 0, 0, cv::INTER_AREA);
     }
     std::vector<uchar> jpeg;
-    for (int q = std::clamp(quality, 1, 100);; q -= 10) {
-        if (!cv::imencode(".jpg", bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, q}))
-            return std::unexpected(QStringLiteral("JPEG encoding failed"));
-        if (qsizetype(jpeg.size()) <= kMaxSnapshotBytes || q <= 30)
-            break;
-    }
+    const std::vector<int> params{cv::IMWRITE_JPEG_QUALITY, std::clamp(quality, 1, 100)};
+    if (!cv::imencode(".jpg", out, jpeg, params))
+        return std::unexpected(QStringLiteral("JPEG encoding failed"));
     return QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
 }
 
 QFuture<std::expected<QByteArray, QString>> encodeSnapshot(SnapshotFrame frame, int quality, int maxWidth,
                                                            std::function<void(cv::Mat &bgr)> annotate)
 {
-    return QtConcurrent::run([frame = std::move(frame), quality, maxWidth, annotate = std::move(annotate)] {
-        return encodeSnapshotNow(frame, quality, maxWidth, annotate);
+    using Result = std::expected<QByteArray, QString>;
+    auto promise = std::make_shared<QPromise<Result>>();
+    QFuture<Result> future = promise->future();
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, frame = std::move(frame), quality, maxWidth,
+                                          annotate = std::move(annotate)] {
+        promise->addResult(encodeSnapshotNow(frame, quality, maxWidth, annotate));
+        promise->finish();
     });
+    return future;
 }
 
 } // namespace garage

@@ -1,21 +1,26 @@
-// Where frames come from (a local camera or a media URL), with health: Starting -> Streaming, Stalled when no frame
-// comes for stall_seconds, Offline on errors or the end of a stream; reopened with exponential backoff (1 s doubling
-// to 60 s, with jitter). Hands analysis the luma plane at most analysis_fps times per second and keeps the latest
-// full frame for snapshots.
+// A live video input (camera, file, stream): hands paced luma frames to analysis, keeps the latest full frame for
+// snapshots, reports health (Starting / Streaming / Stalled / Offline) and reconnects by itself with backoff.
 #pragma once
 
+#include "camera/AnalysisPacer.h"
 #include "camera/CameraConfig.h"
 #include "camera/LumaFrame.h"
+#include "camera/ReconnectBackoff.h"
 #include "camera/SnapshotFrame.h"
 
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QObject>
+#include <QSize>
+#include <QString>
 #include <QTimer>
-#include <QVideoSink>
-
+#include <chrono>
 #include <deque>
 #include <expected>
+#include <functional>
 #include <memory>
+
+class QVideoFrame;
 
 namespace garage {
 
@@ -26,63 +31,65 @@ public:
     enum class State { Starting, Streaming, Stalled, Offline };
     Q_ENUM(State)
 
-    explicit FrameSource(const CameraConfig &config, QObject *parent = nullptr);
     ~FrameSource() override;
 
-    void start();
-    void stop();
+    virtual void start() = 0;
+    virtual void stop() = 0;
 
     State state() const { return m_state; }
     QString stateReason() const { return m_reason; }
-    double measuredFps() const;
-    QSize frameSize() const { return m_frameSize; }
-    SnapshotFrame latestFrame() const { return m_latest; }
-    // The delay before the next reopen attempt (for tests and the log).
-    std::chrono::milliseconds retryDelay() const { return m_retryDelay; }
-    // A human name of what this source reads, for logs ("file vtest.avi", "camera HD Webcam").
-    virtual QString description() const = 0;
+    double measuredFps() const;          // analysed frames per second, over the last few seconds
+    QSize frameSize() const;
+    SnapshotFrame latestFrame() const;   // the newest full frame (no copy until encoded)
+    // JPEG of the latest frame with the configured quality and width, encoded on the thread pool.
+    QFuture<std::expected<QByteArray, QString>> snapshot(std::function<void(cv::Mat &bgr)> annotate = {}) const;
+    const CameraConfig &config() const { return m_config; }
 
 Q_SIGNALS:
-    void frameReady(const garage::LumaFrame &frame);
+    void frameReady(const garage::LumaFrame &frame); // emitted on the thread that owns the source
     void stateChanged(garage::FrameSource::State state, const QString &reason);
+    // A reconnect attempt is due after `delay` (attempt counts from 1 since the stream last worked).
+    void reconnectScheduled(std::chrono::milliseconds delay, int attempt);
 
 protected:
-    virtual void open() = 0;  // start the pipeline; report problems with fail()
-    virtual void close() = 0; // tear it down (no signals after this)
-    QVideoSink *sink() { return &m_sink; }
-    // The pipeline failed or ended: Offline, then a reopen after the backoff delay.
-    void fail(const QString &reason);
+    FrameSource(const CameraConfig &config, QObject *parent);
+
+    // Subclasses feed every decoded frame here (from their QVideoSink, on the owning thread).
+    void deliverFrame(const QVideoFrame &frame);
+    // The stream is being opened: Starting, stall watchdog armed.
+    void beginStarting(const QString &reason);
+    // The stream failed or ended: Offline with the reason, reconnect later.
+    void reportOffline(const QString &reason);
+    // Stop everything the base runs (timers); state Offline with the reason.
+    void haltSupervision(const QString &reason);
+    // Re-open the stream (called after a backoff delay).
+    virtual void reopen() = 0;
 
 private:
-    void onVideoFrame(const QVideoFrame &frame);
-    void deliver(const QVideoFrame &frame, std::chrono::milliseconds timestamp);
     void setState(State state, const QString &reason);
-    void scheduleReopen();
+    void onStallTimeout();
+    void scheduleReconnect();
     std::chrono::milliseconds streamTime(const QVideoFrame &frame);
 
     CameraConfig m_config;
-    QVideoSink m_sink;
+    QString m_displaySource;
     State m_state = State::Offline;
     QString m_reason = QStringLiteral("not started");
-    bool m_running = false;
-    QTimer m_stallTimer;
-    QTimer m_reopenTimer;
-    int m_failures = 0;
-    std::chrono::milliseconds m_retryDelay{0};
     SnapshotFrame m_latest;
-    QSize m_frameSize;
-    std::int64_t m_analysed = 0;
-    std::chrono::milliseconds m_lastAnalysedTime{-1'000'000};
-    std::chrono::milliseconds m_lastStreamTime{-1};
-    std::chrono::milliseconds m_timeOffset{0}; // keeps stream time monotonic across loops and reopenings
-    QElapsedTimer m_clock;
-    std::deque<qint64> m_recentFrames; // wall-clock ms of recently analysed frames
+    AnalysisPacer m_pacer;
+    ReconnectBackoff m_backoff;
+    QTimer m_stallTimer;
+    QTimer m_reconnectTimer;
+    QElapsedTimer m_clock;            // wall clock for measuredFps
+    QElapsedTimer m_streamClock;      // time since opening, for streams without timestamps
+    std::deque<qint64> m_analysedAtMs; // recent analysis times (m_clock) for measuredFps
+    std::int64_t m_index = 0;
     cv::Mat m_scratch;
-    bool m_warnedFormat = false;
+    QString m_lastLumaError;
 };
 
-// Chooses the implementation from config.source (see SourceSpec). A camera source that matches no device is an
-// error naming the devices that exist.
+// The frame source for config.source: QCamera for camera / camera:<match> / /dev/videoN, QMediaPlayer for files and
+// URLs. A camera source matching no device gives an error naming the available devices.
 std::expected<std::unique_ptr<FrameSource>, QString> createFrameSource(const CameraConfig &config,
                                                                        QObject *parent = nullptr);
 

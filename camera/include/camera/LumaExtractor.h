@@ -1,19 +1,30 @@
-// Gets the 8-bit luma plane out of a video buffer: a zero-copy view for planar and semi-planar YUV, one pass for
-// packed YUV and 16-bit luma, a colour conversion for RGB. Pure function over memory, so every format is testable.
+// Pure luma (Y / grey) extraction from the planes of a mapped video frame, for every pixel format Qt delivers.
 #pragma once
 
+#include <QString>
 #include <QVideoFrameFormat>
-
-#include <opencv2/core.hpp>
+#include <cstddef>
+#include <expected>
+#include <opencv2/core/mat.hpp>
+#include <span>
 
 namespace garage {
 
-// plane0/stride0: the first plane of the mapped frame. Returns a view into plane0 when possible, otherwise fills
-// scratch and returns it; an empty Mat for formats without a luma path here (e.g. JPEG: decode first).
-cv::Mat extractLuma(QVideoFrameFormat::PixelFormat format, int width, int height, const uchar *plane0, int stride0,
-                    cv::Mat &scratch);
+// One mapped plane: its first byte, the stride and the number of bytes mapped.
+struct PlaneView {
+    const unsigned char *data = nullptr;
+    int bytesPerLine = 0;
+    std::size_t size = 0;
+};
 
-// Whether extractLuma handles the format without decoding.
-bool hasDirectLuma(QVideoFrameFormat::PixelFormat format);
+// Returns a CV_8UC1 width x height luma image. For 8-bit planar and semi-planar YUV (and Y8) the result wraps
+// plane 0 without copying (valid as long as the planes are); otherwise it is written into `scratch` (reused
+// between calls, so steady state allocates nothing). 16-bit formats keep their 8 most significant bits; RGB
+// formats use the BT.601 weights (cv::cvtColor); JPEG is decoded to grey.
+std::expected<cv::Mat, QString> extractLuma(QVideoFrameFormat::PixelFormat format, int width, int height,
+                                            std::span<const PlaneView> planes, cv::Mat &scratch);
+
+// Whether extractLuma handles the format.
+bool isLumaSupported(QVideoFrameFormat::PixelFormat format);
 
 } // namespace garage

@@ -1,16 +1,15 @@
-// A frame handed to motion analysis: the luma plane, usually a view of the mapped video frame (no copy).
+// One analysed frame: the luma plane (wrapping the mapped video frame when it can) with its stream time.
 #pragma once
-
-#include <opencv2/core.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <opencv2/core/mat.hpp>
 
 namespace garage {
 
 struct LumaFrame {
-    cv::Mat grey;                          // CV_8UC1; valid only during the frameReady emission (clone to keep)
-    std::chrono::milliseconds timestamp{}; // stream time, monotonic across loops and reconnects
+    cv::Mat grey;                          // CV_8UC1 luma; wraps the mapped frame without copying: valid only during the frameReady emission
+    std::chrono::milliseconds timestamp{}; // stream time, not wall clock
     std::int64_t index = 0;                // counter of frames handed to analysis
 };
 

@@ -1,4 +1,4 @@
-// JPEG snapshots of a frame, encoded on a worker thread (QThreadPool) so the event loop never stalls.
+// JPEG encoding of a SnapshotFrame on QThreadPool, never on the event loop thread.
 #pragma once
 
 #include "camera/SnapshotFrame.h"
@@ -6,23 +6,18 @@
 #include <QByteArray>
 #include <QFuture>
 #include <QString>
-
-#include <opencv2/core.hpp>
-
 #include <expected>
 #include <functional>
+#include <opencv2/core/mat.hpp>
 
 namespace garage {
 
-// Phones download inline pictures automatically only up to 512 KiB (Conversations' default): stay well below.
-inline constexpr qsizetype kMaxSnapshotBytes = 480 * 1024;
-
-// annotate runs on the worker, on the full-resolution BGR image, before it is scaled down to maxWidth.
+// annotate runs on the worker, on the full-resolution BGR image, before scaling down to maxWidth (<= 0: no limit).
 QFuture<std::expected<QByteArray, QString>> encodeSnapshot(SnapshotFrame frame, int quality, int maxWidth,
                                                            std::function<void(cv::Mat &bgr)> annotate = {});
 
-// The same work, synchronously (for the worker, tools and tests).
+// The synchronous work behind encodeSnapshot (for the worker and for benchmarks).
 std::expected<QByteArray, QString> encodeSnapshotNow(const SnapshotFrame &frame, int quality, int maxWidth,
-                                                     const std::function<void(cv::Mat &bgr)> &annotate = {});
+                                                     const std::function<void(cv::Mat &bgr)> &annotate);
 
 } // namespace garage

@@ -1,8 +1,8 @@
-// The latest full-resolution frame, kept for snapshots: implicitly shared (a QVideoFrame), no pixel copy until encoded.
+// The latest full-resolution frame, kept implicitly shared (it holds the QVideoFrame): no pixel copy until encoded.
 #pragma once
 
+#include <QSize>
 #include <QVideoFrame>
-
 #include <chrono>
 
 namespace garage {
@@ -10,17 +10,16 @@ namespace garage {
 class SnapshotFrame
 {
 public:
-    SnapshotFrame() = default;
-    SnapshotFrame(const QVideoFrame &frame, std::chrono::milliseconds timestamp) : m_frame(frame), m_timestamp(timestamp) {}
+    SnapshotFrame();
+    explicit SnapshotFrame(const QVideoFrame &frame);
 
-    bool isNull() const { return !m_frame.isValid(); }
-    QSize size() const { return m_frame.size(); }
-    std::chrono::milliseconds timestamp() const { return m_timestamp; }
+    bool isNull() const;
+    QSize size() const;
+    std::chrono::milliseconds timestamp() const; // stream time (0 when the stream gives none)
     const QVideoFrame &videoFrame() const { return m_frame; }
 
 private:
     QVideoFrame m_frame;
-    std::chrono::milliseconds m_timestamp{0};
 };
 
 } // namespace garage

@@ -1,0 +1,151 @@
+// A network camera (a local HTTP MJPEG server) that goes away mid-stream and comes back: the source reports it
+// lost, retries with growing delays, and streams again by itself.
+#include "camera/FrameSource.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <csignal>
+
+using namespace garage;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+class tst_FrameSourceReconnect : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void serverStopsAndReturns();
+    void frozenServerStalls();
+    void cleanup();
+
+private:
+    bool startServer();
+    QTemporaryDir m_dir;
+    quint16 m_port = 0;
+    QProcess m_server;
+};
+
+void tst_FrameSourceReconnect::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    for (int i = 0; i < 10; ++i) {
+        cv::Mat frame(240, 320, CV_8UC3, cv::Scalar(40, 80, 120));
+        cv::circle(frame, cv::Point(30 + i * 25, 120), 20, cv::Scalar(255, 255, 255), cv::FILLED);
+        QVERIFY(cv::imwrite(m_dir.filePath(u"f%1.jpg"_s.arg(i, 2, 10, QLatin1Char('0'))).toStdString(), frame));
+    }
+    QTcpServer probe; // a free port for this run
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    m_port = probe.serverPort();
+}
+
+bool tst_FrameSourceReconnect::startServer()
+{
+    m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_server.start(u"python3"_s, {QStringLiteral(GARAGE_SOURCE_DIR "/tests/camera/mjpeg_server.py"),
+                                  QString::number(m_port), m_dir.path(), u"15"_s});
+    if (!m_server.waitForStarted(5000))
+        return false;
+    return QTest::qWaitFor([&] { return m_server.readAllStandardOutput().contains("ready"); }, 10000)
+           || m_server.state() == QProcess::Running;
+}
+
+void tst_FrameSourceReconnect::cleanup()
+{
+    if (m_server.state() != QProcess::NotRunning) {
+        m_server.kill();
+        m_server.waitForFinished(5000);
+    }
+}
+
+void tst_FrameSourceReconnect::serverStopsAndReturns()
+{
+    QVERIFY(startServer());
+    CameraConfig config;
+    config.source = u"http://127.0.0.1:%1/stream.mjpg"_s.arg(m_port);
+    config.analysisFps = 10;
+    config.stallTimeout = 2s;
+    auto created = createFrameSource(config);
+    QVERIFY2(created.has_value(), qPrintable(created ? QString() : created.error()));
+    FrameSource &source = **created;
+    QList<FrameSource::State> states;
+    connect(&source, &FrameSource::stateChanged, this, [&](FrameSource::State s) { states << s; });
+    QElapsedTimer clock;
+    clock.start();
+    QList<std::pair<qint64, std::chrono::milliseconds>> retries; // when scheduled, delay
+    connect(&source, &FrameSource::reconnectScheduled, this,
+            [&](std::chrono::milliseconds delay) { retries.append({clock.elapsed(), delay}); });
+    int frames = 0;
+    connect(&source, &FrameSource::frameReady, this, [&](const LumaFrame &f) {
+        ++frames;
+        QCOMPARE(f.grey.cols, 320);
+    });
+
+    source.start();
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), FrameSource::State::Streaming, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(frames >= 5, 5000);
+
+    // the camera vanishes mid-stream
+    m_server.kill();
+    QVERIFY(m_server.waitForFinished(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(source.state() == FrameSource::State::Stalled
+                                 || source.state() == FrameSource::State::Offline, 15000);
+    QVERIFY(!source.stateReason().isEmpty());
+    // retries keep failing while it is away, each delay about twice the one before
+    QTRY_VERIFY_WITH_TIMEOUT(retries.size() >= 3, 30000);
+    for (qsizetype i = 1; i < retries.size(); ++i) {
+        const auto ratio = double(retries[i].second.count()) / double(retries[i - 1].second.count());
+        QVERIFY2(ratio > 1.3 && ratio < 3.0, qPrintable(u"delay %1 ms after %2 ms"_s.arg(retries[i].second.count())
+                                                           .arg(retries[i - 1].second.count())));
+        // and the attempts really are spaced by those delays
+        QVERIFY(retries[i].first - retries[i - 1].first >= retries[i - 1].second.count() - 50);
+    }
+
+    // it comes back: streaming again without anyone restarting the source
+    const int before = frames;
+    QVERIFY(startServer());
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), FrameSource::State::Streaming, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(frames >= before + 5, 10000);
+    QVERIFY(states.contains(FrameSource::State::Offline) || states.contains(FrameSource::State::Stalled));
+    QCOMPARE(states.last(), FrameSource::State::Streaming);
+    source.stop();
+    QCOMPARE(source.state(), FrameSource::State::Offline);
+}
+
+// A camera that keeps the connection open but stops sending (a hung Wi-Fi camera): Stalled after stall_seconds,
+// then back to Streaming when it resumes.
+void tst_FrameSourceReconnect::frozenServerStalls()
+{
+    QVERIFY(startServer());
+    CameraConfig config;
+    config.source = u"http://127.0.0.1:%1/stream.mjpg"_s.arg(m_port);
+    config.stallTimeout = 1s;
+    auto created = createFrameSource(config);
+    QVERIFY(created.has_value());
+    FrameSource &source = **created;
+    int retries = 0;
+    connect(&source, &FrameSource::reconnectScheduled, this, [&] { ++retries; });
+    source.start();
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), FrameSource::State::Streaming, 15000);
+    QElapsedTimer frozenFor;
+    ::kill(pid_t(m_server.processId()), SIGSTOP);
+    frozenFor.start();
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), FrameSource::State::Stalled, 10000);
+    QVERIFY2(frozenFor.elapsed() >= 900, "not before stall_seconds");
+    QVERIFY2(source.stateReason().contains(u"no frame"_s), qPrintable(source.stateReason()));
+    // a reconnect to the hung server hangs too: it also times out and the old connection is dropped without blocking
+    QTRY_VERIFY_WITH_TIMEOUT(retries >= 2, 15000);
+    ::kill(pid_t(m_server.processId()), SIGCONT);
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), FrameSource::State::Streaming, 30000);
+    source.stop();
+}
+
+QTEST_MAIN(tst_FrameSourceReconnect)
+#include "tst_FrameSourceReconnect.moc"
