@@ -2,12 +2,14 @@
 
 #include "Logging.h"
 #include "camera/LumaExtractor.h"
+#include "camera/MjpegStreamParser.h"
 #include "camera/SnapshotEncoder.h"
 
 #include <QUrl>
 #include <QVariant>
 #include <QVideoFrame>
 #include <array>
+#include <opencv2/imgcodecs.hpp>
 
 namespace garage {
 namespace {
@@ -67,7 +69,39 @@ std::chrono::milliseconds FrameSource::streamTime(const QVideoFrame &frame)
     const qint64 us = frame.startTime();
     if (us >= 0)
         return std::chrono::milliseconds(us / 1000);
+    return streamClockTime();
+}
+
+std::chrono::milliseconds FrameSource::streamClockTime() const
+{
     return std::chrono::milliseconds(m_streamClock.isValid() ? m_streamClock.elapsed() : 0);
+}
+
+bool FrameSource::frameArrived(const QString &description, std::chrono::milliseconds timestamp)
+{
+    m_stallTimer.start();
+    if (m_state != State::Streaming) {
+        m_reconnectTimer.stop();
+        m_backoff.reset();
+        setState(State::Streaming, description);
+    }
+    return m_pacer.take(timestamp); // a dropped frame costs nothing: not mapped, not decoded
+}
+
+void FrameSource::emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp)
+{
+    m_analysedAtMs.push_back(m_clock.elapsed());
+    while (!m_analysedAtMs.empty() && m_analysedAtMs.back() - m_analysedAtMs.front() > kFpsWindowMs)
+        m_analysedAtMs.pop_front();
+    const LumaFrame luma{grey, timestamp, m_index++};
+    Q_EMIT frameReady(luma);
+}
+
+void FrameSource::warnSkipped(const QString &why)
+{
+    if (why != m_lastLumaError) // once per kind of trouble, not once per frame
+        qCWarning(lcCamera).noquote() << "frame skipped:" << why;
+    m_lastLumaError = why;
 }
 
 void FrameSource::deliverFrame(const QVideoFrame &incoming)
@@ -75,20 +109,15 @@ void FrameSource::deliverFrame(const QVideoFrame &incoming)
     if (!incoming.isValid())
         return;
     m_latest = SnapshotFrame(incoming); // shared, no pixel copy
-    m_stallTimer.start();
-    if (m_state != State::Streaming) {
-        m_reconnectTimer.stop();
-        m_backoff.reset();
-        setState(State::Streaming, QStringLiteral("%1x%2 %3").arg(incoming.width()).arg(incoming.height())
-                                       .arg(QVideoFrameFormat::pixelFormatToString(incoming.pixelFormat())));
-    }
     const auto timestamp = streamTime(incoming);
-    if (!m_pacer.take(timestamp))
-        return; // dropped before mapping: costs nothing
+    if (!frameArrived(QStringLiteral("%1x%2 %3").arg(incoming.width()).arg(incoming.height())
+                          .arg(QVideoFrameFormat::pixelFormatToString(incoming.pixelFormat())),
+                      timestamp))
+        return;
 
     QVideoFrame frame = incoming;
     if (!frame.map(QVideoFrame::ReadOnly)) {
-        qCWarning(lcCamera) << "cannot map a" << frame.pixelFormat() << "frame; skipped";
+        warnSkipped(QStringLiteral("cannot map a %1 frame").arg(QVideoFrameFormat::pixelFormatToString(frame.pixelFormat())));
         return;
     }
     std::array<PlaneView, 4> planes{};
@@ -97,19 +126,32 @@ void FrameSource::deliverFrame(const QVideoFrame &incoming)
         planes[std::size_t(i)] = {frame.bits(i), frame.bytesPerLine(i), std::size_t(frame.mappedBytes(i))};
     auto grey = extractLuma(frame.pixelFormat(), frame.width(), frame.height(),
                             std::span(planes.data(), std::size_t(count)), m_scratch);
-    if (!grey) {
-        if (grey.error() != m_lastLumaError)
-            qCWarning(lcCamera) << "frame skipped:" << grey.error();
-        m_lastLumaError = grey.error();
-        frame.unmap();
+    if (grey)
+        emitLuma(*grey, timestamp);
+    else
+        warnSkipped(grey.error());
+    frame.unmap();
+}
+
+void FrameSource::deliverJpeg(const QByteArray &jpeg)
+{
+    const QSize size = jpegImageSize(jpeg);
+    if (!size.isValid()) {
+        warnSkipped(QStringLiteral("a part of the stream is not a JPEG image"));
         return;
     }
-    m_analysedAtMs.push_back(m_clock.elapsed());
-    while (!m_analysedAtMs.empty() && m_analysedAtMs.back() - m_analysedAtMs.front() > kFpsWindowMs)
-        m_analysedAtMs.pop_front();
-    const LumaFrame luma{*grey, timestamp, m_index++};
-    Q_EMIT frameReady(luma);
-    frame.unmap();
+    const auto timestamp = streamClockTime(); // MJPEG over HTTP carries no timestamps
+    m_latest = SnapshotFrame(jpeg, size, timestamp);
+    if (!frameArrived(QStringLiteral("%1x%2 MJPEG").arg(size.width()).arg(size.height()), timestamp))
+        return;
+    // luma only: libjpeg skips the chroma planes and the colour conversion
+    cv::imdecode(cv::Mat(1, int(jpeg.size()), CV_8UC1, const_cast<char *>(jpeg.constData())), cv::IMREAD_GRAYSCALE,
+                 &m_scratch);
+    if (m_scratch.empty() || m_scratch.cols != size.width() || m_scratch.rows != size.height()) {
+        warnSkipped(QStringLiteral("a %1x%2 JPEG does not decode").arg(size.width()).arg(size.height()));
+        return;
+    }
+    emitLuma(m_scratch, timestamp);
 }
 
 void FrameSource::beginStarting(const QString &reason)

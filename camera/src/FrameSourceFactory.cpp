@@ -1,9 +1,10 @@
-// createFrameSource: picks the QCamera or QMediaPlayer implementation for [camera] source.
+// createFrameSource: picks the QCamera, MJPEG-over-HTTP or QMediaPlayer implementation for [camera] source.
 #include "camera/FrameSource.h"
 
 #include "CameraSource.h"
 #include "Logging.h"
 #include "MediaPlayerSource.h"
+#include "MjpegHttpSource.h"
 #include "camera/CameraMatcher.h"
 #include "camera/SourceSpec.h"
 
@@ -42,6 +43,8 @@ std::expected<std::unique_ptr<FrameSource>, QString> createFrameSource(const Cam
     const auto spec = parseSourceSpec(config.source);
     if (!spec)
         return std::unexpected(spec.error());
+    if (spec->kind == SourceSpec::Kind::Media && spec->url.scheme().startsWith(QLatin1String("http")))
+        return std::make_unique<MjpegHttpSource>(config, spec->url, parent);
     if (spec->kind == SourceSpec::Kind::Media)
         return std::make_unique<MediaPlayerSource>(config, spec->url, parent);
     return createCameraSource(config, *spec, parent);

@@ -13,6 +13,14 @@ namespace {
 // Full-resolution BGR copy of the frame (the one copy a snapshot needs).
 std::expected<cv::Mat, QString> toBgr(const SnapshotFrame &frame)
 {
+    if (!frame.jpeg().isEmpty()) {
+        const QByteArray &jpeg = frame.jpeg();
+        cv::Mat bgr = cv::imdecode(cv::Mat(1, int(jpeg.size()), CV_8UC1, const_cast<char *>(jpeg.constData())),
+                                   cv::IMREAD_COLOR);
+        if (bgr.empty())
+            return std::unexpected(QStringLiteral("the camera's JPEG does not decode"));
+        return bgr;
+    }
     QVideoFrame vf = frame.videoFrame();
     if (vf.pixelFormat() == QVideoFrameFormat::Format_Jpeg && vf.map(QVideoFrame::ReadOnly)) {
         const cv::Mat bytes(1, vf.mappedBytes(0), CV_8UC1, vf.bits(0));

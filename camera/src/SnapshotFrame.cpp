@@ -9,18 +9,27 @@ SnapshotFrame::SnapshotFrame(const QVideoFrame &frame)
 {
 }
 
+SnapshotFrame::SnapshotFrame(const QByteArray &jpeg, QSize size, std::chrono::milliseconds timestamp)
+    : m_jpeg(jpeg)
+    , m_jpegSize(size)
+    , m_jpegTime(timestamp)
+{
+}
+
 bool SnapshotFrame::isNull() const
 {
-    return !m_frame.isValid();
+    return !m_frame.isValid() && m_jpeg.isEmpty();
 }
 
 QSize SnapshotFrame::size() const
 {
-    return m_frame.size();
+    return m_jpeg.isEmpty() ? m_frame.size() : m_jpegSize;
 }
 
 std::chrono::milliseconds SnapshotFrame::timestamp() const
 {
+    if (!m_jpeg.isEmpty())
+        return m_jpegTime;
     const qint64 us = m_frame.startTime();
     return std::chrono::milliseconds(us < 0 ? 0 : us / 1000);
 }

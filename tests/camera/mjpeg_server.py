@@ -14,6 +14,9 @@ frames = [open(p, 'rb').read() for p in sorted(glob.glob(os.path.join(directory,
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        if self.path.startswith('/missing'):  # what a camera answers for a wrong stream path
+            self.send_error(404)
+            return
         self.send_response(200)
         self.send_header('Content-Type', 'multipart/x-mixed-replace; boundary=frame')
         self.send_header('Cache-Control', 'no-cache')

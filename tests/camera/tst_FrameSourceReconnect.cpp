@@ -22,6 +22,8 @@ class tst_FrameSourceReconnect : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void streamLumaMatchesTheCamerasPictures();
+    void notAStreamIsReported();
     void serverStopsAndReturns();
     void frozenServerStalls();
     void cleanup();
@@ -63,6 +65,74 @@ void tst_FrameSourceReconnect::cleanup()
         m_server.kill();
         m_server.waitForFinished(5000);
     }
+}
+
+// The camera's JPEGs arrive as grey frames equal to the pictures' luma, in order, with growing timestamps; a snapshot
+// is the camera's own picture at full size.
+void tst_FrameSourceReconnect::streamLumaMatchesTheCamerasPictures()
+{
+    QVERIFY(startServer());
+    std::vector<cv::Mat> references;
+    for (int i = 0; i < 10; ++i) {
+        const cv::Mat bgr = cv::imread(m_dir.filePath(u"f%1.jpg"_s.arg(i, 2, 10, QLatin1Char('0'))).toStdString());
+        cv::Mat grey;
+        cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+        references.push_back(grey);
+    }
+    CameraConfig config;
+    config.source = u"http://127.0.0.1:%1/stream.mjpg"_s.arg(m_port);
+    config.analysisFps = 100; // every frame
+    auto created = createFrameSource(config);
+    QVERIFY(created.has_value());
+    FrameSource &source = **created;
+    std::vector<std::chrono::milliseconds> times;
+    std::vector<int> matched; // which reference each frame equals
+    connect(&source, &FrameSource::frameReady, this, [&](const LumaFrame &f) {
+        times.push_back(f.timestamp);
+        int best = -1;
+        double bestDiff = 1e9;
+        for (int i = 0; i < int(references.size()); ++i) {
+            if (f.grey.size() != references[std::size_t(i)].size())
+                continue;
+            const double diff = cv::norm(f.grey, references[std::size_t(i)], cv::NORM_L1) / double(f.grey.total());
+            if (diff < bestDiff) {
+                bestDiff = diff;
+                best = i;
+            }
+        }
+        matched.push_back(bestDiff < 2.0 ? best : -1); // within rounding of the colour conversion
+    });
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(times.size() >= 15, 15000);
+    source.stop();
+    QCOMPARE(source.frameSize(), QSize(320, 240));
+    for (std::size_t i = 1; i < times.size(); ++i) {
+        QVERIFY(times[i] > times[i - 1]);
+        QVERIFY2(matched[i] >= 0, "a frame equals none of the camera's pictures");
+        QCOMPARE(matched[i], (matched[i - 1] + 1) % 10); // the server cycles through them in order
+    }
+    const auto jpeg = source.snapshot().result();
+    QVERIFY(jpeg.has_value());
+    const cv::Mat decoded = cv::imdecode(std::vector<uchar>(jpeg->begin(), jpeg->end()), cv::IMREAD_COLOR);
+    QCOMPARE(decoded.cols, 320);
+    QCOMPARE(decoded.rows, 240);
+}
+
+// A URL that serves something else than an MJPEG stream: Offline with a reason that says so, and retried.
+void tst_FrameSourceReconnect::notAStreamIsReported()
+{
+    QVERIFY(startServer());
+    CameraConfig config;
+    config.source = u"http://127.0.0.1:%1/missing"_s.arg(m_port);
+    auto created = createFrameSource(config);
+    QVERIFY(created.has_value());
+    FrameSource &source = **created;
+    QSignalSpy retries(&source, &FrameSource::reconnectScheduled);
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(retries.size() >= 1, 10000);
+    QCOMPARE(source.state(), FrameSource::State::Offline);
+    QVERIFY2(source.stateReason().contains(u"404"_s), qPrintable(source.stateReason()));
+    source.stop();
 }
 
 void tst_FrameSourceReconnect::serverStopsAndReturns()

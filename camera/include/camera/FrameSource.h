@@ -56,6 +56,9 @@ protected:
 
     // Subclasses feed every decoded frame here (from their QVideoSink, on the owning thread).
     void deliverFrame(const QVideoFrame &frame);
+    // ... or every JPEG of a compressed stream: decoded straight to grey (no colour), only when analysed; the bytes
+    // themselves are kept as the snapshot frame.
+    void deliverJpeg(const QByteArray &jpeg);
     // The stream is being opened: Starting, stall watchdog armed.
     void beginStarting(const QString &reason);
     // The stream failed or ended: Offline with the reason, reconnect later.
@@ -70,6 +73,11 @@ private:
     void onStallTimeout();
     void scheduleReconnect();
     std::chrono::milliseconds streamTime(const QVideoFrame &frame);
+    std::chrono::milliseconds streamClockTime() const;
+    // A frame arrived: stall watchdog re-armed, Streaming. Returns whether the pacer wants it analysed.
+    bool frameArrived(const QString &description, std::chrono::milliseconds timestamp);
+    void emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp);
+    void warnSkipped(const QString &why);
 
     CameraConfig m_config;
     QString m_displaySource;
@@ -88,8 +96,8 @@ private:
     QString m_lastLumaError;
 };
 
-// The frame source for config.source: QCamera for camera / camera:<match> / /dev/videoN, QMediaPlayer for files and
-// URLs. A camera source matching no device gives an error naming the available devices.
+// The frame source for config.source: QCamera for camera / camera:<match> / /dev/videoN, an MJPEG reader for
+// http(s):// cameras, QMediaPlayer for files, file:// and rtsp://. A camera source matching no device gives an error naming the available devices.
 std::expected<std::unique_ptr<FrameSource>, QString> createFrameSource(const CameraConfig &config,
                                                                        QObject *parent = nullptr);
 

@@ -1,6 +1,8 @@
-// The latest full-resolution frame, kept implicitly shared (it holds the QVideoFrame): no pixel copy until encoded.
+// The latest full-resolution frame, kept implicitly shared: the QVideoFrame a player or camera delivered, or the JPEG
+// bytes an MJPEG network camera sent. No pixel copy until encoded.
 #pragma once
 
+#include <QByteArray>
 #include <QSize>
 #include <QVideoFrame>
 #include <chrono>
@@ -12,14 +14,19 @@ class SnapshotFrame
 public:
     SnapshotFrame();
     explicit SnapshotFrame(const QVideoFrame &frame);
+    SnapshotFrame(const QByteArray &jpeg, QSize size, std::chrono::milliseconds timestamp);
 
     bool isNull() const;
     QSize size() const;
     std::chrono::milliseconds timestamp() const; // stream time (0 when the stream gives none)
-    const QVideoFrame &videoFrame() const { return m_frame; }
+    const QVideoFrame &videoFrame() const { return m_frame; } // invalid for a JPEG frame
+    const QByteArray &jpeg() const { return m_jpeg; }         // empty for a video frame
 
 private:
     QVideoFrame m_frame;
+    QByteArray m_jpeg;
+    QSize m_jpegSize;
+    std::chrono::milliseconds m_jpegTime{};
 };
 
 } // namespace garage

@@ -1,0 +1,224 @@
+#include "camera/MjpegStreamParser.h"
+
+namespace garage {
+namespace {
+
+constexpr qsizetype kMaxHeaderBytes = 16 * 1024;
+
+bool isJpeg(QByteArrayView part)
+{
+    return part.size() >= 4 && uchar(part[0]) == 0xFF && uchar(part[1]) == 0xD8;
+}
+
+} // namespace
+
+MjpegStreamParser::MjpegStreamParser(QByteArray boundary, qsizetype maxPartBytes)
+    : m_maxPartBytes(maxPartBytes)
+{
+    while (boundary.startsWith("--"))
+        boundary.remove(0, 2);
+    m_boundary = boundary;
+}
+
+std::optional<QByteArray> MjpegStreamParser::boundaryFromContentType(QByteArrayView contentType)
+{
+    const QByteArray original = contentType.trimmed().toByteArray();
+    const QByteArray type = original.toLower();
+    if (!type.startsWith("multipart/"))
+        return std::nullopt;
+    const qsizetype at = type.indexOf("boundary=");
+    if (at < 0)
+        return QByteArray();
+    const qsizetype begin = at + 9;
+    qsizetype end = original.indexOf(';', begin);
+    if (end < 0)
+        end = original.size();
+    // the original spelling: boundaries are case-sensitive
+    QByteArray value = original.mid(begin, end - begin).trimmed();
+    if (value.size() >= 2 && value.startsWith('"') && value.endsWith('"'))
+        value = value.mid(1, value.size() - 2);
+    while (value.startsWith("--"))
+        value.remove(0, 2);
+    return value;
+}
+
+void MjpegStreamParser::feed(QByteArrayView data)
+{
+    if (m_error.isEmpty())
+        m_buffer.append(data);
+}
+
+std::optional<QByteArray> MjpegStreamParser::next()
+{
+    while (m_error.isEmpty()) {
+        bool progressed = false;
+        switch (m_state) {
+        case State::SeekBoundary:
+            progressed = seekBoundary();
+            break;
+        case State::Headers:
+            progressed = readHeaders();
+            break;
+        case State::Body: {
+            bool needMore = false;
+            auto part = readBody(&needMore);
+            if (part) {
+                if (isJpeg(*part))
+                    return part;
+                ++m_skipped;
+            }
+            progressed = !needMore && m_error.isEmpty();
+            break;
+        }
+        }
+        if (!progressed)
+            break;
+    }
+    compact();
+    return std::nullopt;
+}
+
+bool MjpegStreamParser::seekBoundary()
+{
+    if (m_boundary.isEmpty()) {
+        // no boundary announced: the first line that starts with "--" names it
+        for (qsizetype i = m_pos; i + 1 < m_buffer.size(); ++i) {
+            if (m_buffer[i] != '-' || m_buffer[i + 1] != '-' || (i > 0 && m_buffer[i - 1] != '\n'))
+                continue;
+            const qsizetype eol = m_buffer.indexOf('\n', i);
+            if (eol < 0) {
+                m_pos = i;
+                return false;
+            }
+            m_boundary = m_buffer.mid(i + 2, eol - i - 2).trimmed();
+            if (!m_boundary.isEmpty())
+                break;
+        }
+        if (m_boundary.isEmpty()) {
+            if (m_buffer.size() - m_pos > kMaxHeaderBytes)
+                m_error = QStringLiteral("no multipart boundary in the first %1 bytes").arg(kMaxHeaderBytes);
+            return false;
+        }
+    }
+    const qsizetype at = m_buffer.indexOf(m_boundary, m_pos);
+    if (at < 0) {
+        m_pos = std::max(m_pos, m_buffer.size() - m_boundary.size() + 1); // keep a boundary cut in half
+        return false;
+    }
+    const qsizetype eol = m_buffer.indexOf('\n', at + m_boundary.size());
+    if (eol < 0) {
+        m_pos = at;
+        return false;
+    }
+    m_pos = eol + 1;
+    m_contentLength = -1;
+    m_state = State::Headers;
+    return true;
+}
+
+bool MjpegStreamParser::readHeaders()
+{
+    const qsizetype start = m_pos;
+    for (;;) {
+        const qsizetype eol = m_buffer.indexOf('\n', m_pos);
+        if (eol < 0) {
+            if (m_buffer.size() - start > kMaxHeaderBytes)
+                m_error = QStringLiteral("part headers longer than %1 bytes").arg(kMaxHeaderBytes);
+            return false;
+        }
+        const QByteArrayView line = QByteArrayView(m_buffer).sliced(m_pos, eol - m_pos).trimmed();
+        m_pos = eol + 1;
+        if (line.isEmpty()) {
+            m_state = State::Body;
+            return true;
+        }
+        constexpr QByteArrayView kLength("content-length:");
+        if (line.size() > kLength.size() && line.first(kLength.size()).compare(kLength, Qt::CaseInsensitive) == 0) {
+            bool ok = false;
+            const qlonglong n = line.sliced(kLength.size()).trimmed().toLongLong(&ok);
+            m_contentLength = ok && n >= 0 ? qsizetype(n) : -1;
+        }
+    }
+}
+
+std::optional<QByteArray> MjpegStreamParser::readBody(bool *needMore)
+{
+    if (m_contentLength >= 0) {
+        if (m_contentLength > m_maxPartBytes) {
+            m_error = QStringLiteral("a part of %1 bytes is over the %2 bytes limit").arg(m_contentLength).arg(m_maxPartBytes);
+            return std::nullopt;
+        }
+        if (m_buffer.size() - m_pos < m_contentLength) {
+            *needMore = true;
+            return std::nullopt;
+        }
+        QByteArray part = m_buffer.mid(m_pos, m_contentLength);
+        m_pos += m_contentLength;
+        m_state = State::SeekBoundary;
+        return part;
+    }
+    const qsizetype at = m_buffer.indexOf(m_boundary, m_pos);
+    if (at < 0) {
+        if (m_buffer.size() - m_pos > m_maxPartBytes)
+            m_error = QStringLiteral("no boundary within %1 bytes").arg(m_maxPartBytes);
+        *needMore = true;
+        return std::nullopt;
+    }
+    qsizetype end = at;
+    if (end - m_pos >= 2 && m_buffer[end - 1] == '-' && m_buffer[end - 2] == '-')
+        end -= 2;
+    if (end > m_pos && m_buffer[end - 1] == '\n')
+        --end;
+    if (end > m_pos && m_buffer[end - 1] == '\r')
+        --end;
+    QByteArray part = m_buffer.mid(m_pos, end - m_pos);
+    m_pos = at;
+    m_state = State::SeekBoundary;
+    return part;
+}
+
+void MjpegStreamParser::compact()
+{
+    if (m_pos > 0) {
+        m_buffer.remove(0, m_pos);
+        m_pos = 0;
+    }
+}
+
+QSize jpegImageSize(QByteArrayView jpeg)
+{
+    const auto *d = reinterpret_cast<const uchar *>(jpeg.data());
+    const qsizetype n = jpeg.size();
+    if (!isJpeg(jpeg))
+        return {};
+    qsizetype i = 2;
+    while (i + 1 < n) {
+        if (d[i] != 0xFF)
+            return {}; // segments follow each other exactly up to the scan
+        const uchar marker = d[i + 1];
+        if (marker == 0xFF) { // fill byte
+            ++i;
+            continue;
+        }
+        i += 2;
+        if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7))
+            continue; // markers without a length
+        if (marker == 0xDA || i + 1 >= n)
+            return {}; // the scan starts before any frame header
+        const int length = (d[i] << 8) | d[i + 1];
+        const bool frameHeader = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+        if (frameHeader) {
+            if (i + 6 >= n)
+                return {};
+            const int height = (d[i + 3] << 8) | d[i + 4];
+            const int width = (d[i + 5] << 8) | d[i + 6];
+            return width > 0 && height > 0 ? QSize(width, height) : QSize();
+        }
+        if (length < 2)
+            return {};
+        i += length;
+    }
+    return {};
+}
+
+} // namespace garage
