@@ -7,6 +7,11 @@
 #include <QNetworkRequest>
 
 namespace garage {
+namespace {
+
+constexpr qint64 kReadBufferBytes = 1024 * 1024;
+
+} // namespace
 
 MjpegHttpSource::MjpegHttpSource(const CameraConfig &config, const QUrl &url, QObject *parent)
     : FrameSource(config, parent)
@@ -54,7 +59,8 @@ void MjpegHttpSource::open()
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request.setRawHeader("Accept", "multipart/x-mixed-replace, image/jpeg");
     m_reply = m_network->get(request);
-    m_reply->setReadBufferSize(0);
+    // bounded: a camera faster than the analysis is slowed by TCP, not buffered without limit
+    m_reply->setReadBufferSize(kReadBufferBytes);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &MjpegHttpSource::onMetaData);
     connect(m_reply, &QNetworkReply::readyRead, this, &MjpegHttpSource::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &MjpegHttpSource::onFinished);

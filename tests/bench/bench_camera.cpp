@@ -1,14 +1,19 @@
-// Prints the cost of decode + luma for a 640x480 MJPEG clip through FrameSource (QMediaPlayer, ffmpeg):
-// flat out, at real-time 15 fps (whole-process CPU %), and RSS over 10k analysed frames. Goal: <= 1.5 ms/frame.
-//   deploy/env.sh build/release/bin/bench_camera [frames=10000] [realtime]
+// Prints the cost of decode + luma per 640x480 MJPEG frame through FrameSource, for the two paths MJPEG takes:
+// a network camera (http:// multipart stream, served by tests/camera/mjpeg_server.py in its own process; read by
+// MjpegHttpSource, decoded to grey only) and an MJPEG AVI file (QMediaPlayer, ffmpeg). For each: flat out, at a
+// real-time 15 fps (whole-process CPU %), and RSS over many analysed frames. Goal: <= 1.5 ms/frame.
+//   deploy/env.sh --private-net build/release/bin/bench_camera [frames=10000] [realtime]
 #include "camera/FrameSource.h"
 #include "camera/LumaExtractor.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QGuiApplication>
 #include <QMediaPlayer>
+#include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QEventLoop>
 #include <QTimer>
@@ -41,7 +46,8 @@ long rssKiB()
     return -1;
 }
 
-bool writeClip(const QString &path, int frames)
+// The same frames as an MJPEG AVI and as numbered JPEG files (what the HTTP camera serves).
+bool writeClip(const QString &path, const QString &jpegDir, int frames)
 {
     cv::VideoWriter writer(path.toStdString(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 15,
                            cv::Size(640, 480));
@@ -53,8 +59,29 @@ bool writeClip(const QString &path, int frames)
         cv::rectangle(bgr, cv::Rect(50 + i % 400, 100, 120, 200), cv::Scalar(200, 180, 160), cv::FILLED);
         cv::putText(bgr, std::to_string(i), cv::Point(20, 460), cv::FONT_HERSHEY_SIMPLEX, 1.5, cv::Scalar(255, 255, 255), 3);
         writer.write(bgr);
+        // quality 85, a usual camera setting: about the AVI's size per frame
+        if (!cv::imwrite(QStringLiteral("%1/f%2.jpg").arg(jpegDir).arg(i, 4, 10, QLatin1Char('0')).toStdString(), bgr,
+                         {cv::IMWRITE_JPEG_QUALITY, 85}))
+            return false;
     }
     return true;
+}
+
+// A local MJPEG camera serving `dir` at `fps`; nullptr when it does not start.
+std::unique_ptr<QProcess> startCamera(const QString &dir, double fps, quint16 *port)
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return nullptr;
+    *port = probe.serverPort();
+    probe.close();
+    auto server = std::make_unique<QProcess>();
+    server->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    server->start(QStringLiteral("python3"), {QStringLiteral(GARAGE_SOURCE_DIR "/tests/camera/mjpeg_server.py"),
+                                              QString::number(*port), dir, QString::number(fps)});
+    if (!server->waitForStarted(5000) || !server->waitForReadyRead(10000))
+        return nullptr;
+    return server;
 }
 
 struct Run {
@@ -151,15 +178,50 @@ int main(int argc, char **argv)
     const std::int64_t total = argc > 1 ? std::atoll(argv[1]) : 10000;
     QTemporaryDir dir;
     const QString clip = dir.filePath(QStringLiteral("bench640.avi"));
-    if (!writeClip(clip, 300)) {
+    const QString jpegs = dir.filePath(QStringLiteral("jpeg"));
+    QDir().mkpath(jpegs);
+    if (!writeClip(clip, jpegs, 300)) {
         std::fprintf(stderr, "cannot write the clip\n");
         return 1;
     }
-    std::printf("bench_camera: 640x480 MJPEG AVI, 300 frames (%lld KiB), QMediaPlayer/ffmpeg -> FrameSource -> luma\n",
+    std::printf("bench_camera: 640x480 MJPEG, 300 frames (%lld KiB as AVI) -> FrameSource -> luma\n",
                 static_cast<long long>(QFile(clip).size() / 1024));
     lumaOnly(clip);
 
     const bool onlyRealTime = argc > 2 && QByteArray(argv[2]) == "realtime";
+    {
+        std::printf("HTTP MJPEG camera (MjpegHttpSource: multipart reader, JPEG decoded to grey only), %lld KiB per "
+                    "frame:\n", static_cast<long long>(QFile(jpegs + QStringLiteral("/f0000.jpg")).size() / 1024));
+        quint16 port = 0;
+        auto fast = startCamera(jpegs, 1000.0, &port);
+        if (!fast) {
+            std::fprintf(stderr, "cannot start tests/camera/mjpeg_server.py\n");
+            return 1;
+        }
+        const QString url = QStringLiteral("http://127.0.0.1:%1/stream.mjpg").arg(port);
+        if (!onlyRealTime) {
+            const Run r = run(url, 1.0, 1000, 3000, 120s, false);
+            std::printf("  flat out (every frame analysed): %lld frames in %.2f s = %.1f fps; CPU %.3f ms/frame (whole "
+                        "process, server excluded)\n",
+                        static_cast<long long>(r.frames), r.wallS, double(r.frames) / r.wallS,
+                        r.cpuS * 1000.0 / double(r.frames));
+            std::printf("  RSS over %lld analysed frames (flat out), start %ld KiB:\n", static_cast<long long>(total), rssKiB());
+            const Run mem = run(url, 1.0, 1000, total, 600s, true);
+            std::printf("  RSS end %ld KiB after %lld frames (%.3f ms CPU/frame)\n", rssKiB(),
+                        static_cast<long long>(mem.frames), mem.cpuS * 1000.0 / double(std::max<std::int64_t>(1, mem.frames)));
+        }
+        fast->kill();
+        fast->waitForFinished();
+        auto realTime = startCamera(jpegs, 15.0, &port);
+        const Run rt = run(QStringLiteral("http://127.0.0.1:%1/stream.mjpg").arg(port), 1.0, 10, 1 << 30, 20s, false);
+        std::printf("  real time 15 fps stream, analysis 10 fps: %.1f s, %lld frames analysed, whole-process CPU %.1f %% "
+                    "of one core = %.3f ms per received frame\n",
+                    rt.wallS, static_cast<long long>(rt.frames), 100.0 * rt.cpuS / rt.wallS, rt.cpuS * 1000.0 / (rt.wallS * 15.0));
+        realTime->kill();
+        realTime->waitForFinished();
+    }
+    std::printf("MJPEG AVI file (MediaPlayerSource: QMediaPlayer, ffmpeg decode, luma from the frame), %lld KiB per "
+                "frame:\n", static_cast<long long>(QFile(clip).size() / 1024 / 300));
     const Run flat = onlyRealTime ? Run{1, 1, 0} : run(clip, 16.0, 1000, 1500, 120s, false);
     if (!onlyRealTime)
         std::printf("  flat out (rate 16x, every frame analysed): %lld frames in %.2f s = %.1f fps; CPU %.3f ms/frame "
