@@ -1,5 +1,5 @@
-// garage-guard-motion: runs the appliance's motion detector over a video file as fast as it can, prints one line per
-// event (JSON with --json) and a summary, and with --preview writes a contact sheet of each event's best frame with
+// garage-guard-motion: runs the appliance's motion detector over a video file as fast as it can (or at the video's
+// own rate with --realtime), prints one line per event (JSON with --json) and a summary, and with --preview writes a contact sheet of each event's best frame with
 // its boxes and the mask outline, so masks and thresholds are tuned by looking.
 #include "app/ConfigLoader.h"
 #include "motion/Annotator.h"
@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <format>
+#include <thread>
 
 using namespace garage;
 
@@ -93,7 +94,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("Configuration file ([motion] is used)."), QStringLiteral("FILE"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("One JSON object per line."));
     const QCommandLineOption previewOption(QStringLiteral("preview"), QStringLiteral("Write a contact sheet PNG of the events' best frames."), QStringLiteral("OUT.png"));
-    parser.addOptions({configOption, jsonOption, previewOption});
+    const QCommandLineOption realtimeOption(QStringLiteral("realtime"),
+                                            QStringLiteral("Play the video at its own frame rate, as a camera would "
+                                                           "deliver it (for CPU comparisons with live daemons)."));
+    parser.addOptions({configOption, jsonOption, previewOption, realtimeOption});
     parser.addPositionalArgument(QStringLiteral("VIDEO"), QStringLiteral("The video file to analyse."));
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
@@ -137,7 +141,13 @@ int main(int argc, char *argv[])
         open.reset();
     };
     std::chrono::milliseconds t{0};
-    while (capture.read(frame)) {
+    const bool realtime = parser.isSet(realtimeOption);
+    const auto playStart = std::chrono::steady_clock::now();
+    for (;;) {
+        if (realtime)
+            std::this_thread::sleep_until(playStart + std::chrono::microseconds(std::llround(double(frames) * 1e6 / fps)));
+        if (!capture.read(frame))
+            break;
         if (firstFrame.empty())
             firstFrame = frame.clone();
         cv::cvtColor(frame, grey, cv::COLOR_BGR2GRAY);

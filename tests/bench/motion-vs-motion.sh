@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
 # Side by side, in one run: the Motion daemon (Debian package `motion`) and garage-guard each watching OpenCV's
-# vtest.avi (768x576, people walking) played in real time at 10 fps, for the same wall time. Prints each process's
-# CPU seconds per frame, % of one core, the ratio, and each one's event count.
-#   deploy/env.sh --private-net tests/bench/motion-vs-motion.sh [BUILD_DIR=build/release] [SECONDS=60]
+# vtest.avi (768x576, people walking) in real time at 10 fps, for the same wall time, from two kinds of source:
+#   file  - the AVI itself (DivX; each program decodes it with ffmpeg): Motion, the garage-guard daemon (Qt Multimedia's
+#           QMediaPlayer), and the same detector in garage-guard-motion --realtime (OpenCV's ffmpeg decode, no Qt)
+#   mjpeg - an MJPEG network camera: the clip's frames as JPEG (quality 85) served over HTTP by
+#           tests/camera/mjpeg_server.py (its CPU counted for neither), Motion through netcam_url
+# Prints each process's CPU seconds per frame, % of one core, the ratio, and each one's event count.
+#   deploy/env.sh --private-net tests/bench/motion-vs-motion.sh [BUILD_DIR=build/release] [SECONDS=60] [file|mjpeg|both]
 set -euo pipefail
 build=${1:-build/release}
 secs=${2:-60}
+[ "$secs" -le 75 ] || { echo "SECONDS must be at most 75 (vtest.avi lasts 79 s)" >&2; exit 2; }
+which=${3:-both}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 clip=${CLIP:-/usr/share/doc/opencv-doc/examples/data/vtest.avi}
 work=$(mktemp -d)
-trap 'kill $mpid $gpid 2>/dev/null || true; rm -rf "$work"' EXIT
+mpid= gpid= spid= tpid=
+trap 'kill $mpid $gpid $spid $tpid 2>/dev/null || true; rm -rf "$work"' EXIT
 ticks=$(getconf CLK_TCK)
 cpu_seconds() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
 
-mkdir -p "$work/motion-out"
-cat > "$work/motion.conf" <<CONF
+# run_pair LABEL MOTION_NETCAM_URL GARAGE_SOURCE
+run_pair() {
+  local label=$1 netcam=$2 source=$3 dir="$work/$1"
+  mkdir -p "$dir/motion-out"
+  cat > "$dir/motion.conf" <<CONF
 daemon off
 log_level 4
-target_dir $work/motion-out
-netcam_url file://$clip
+target_dir $dir/motion-out
+netcam_url $netcam
 framerate 10
 width 768
 height 576
@@ -25,12 +36,12 @@ picture_output off
 movie_output off
 webcontrol_port 0
 stream_port 0
-on_event_start echo start >> $work/motion-events
+on_event_start echo start >> $dir/motion-events
 CONF
-motion -n -c "$work/motion.conf" >"$work/motion.log" 2>&1 &
-mpid=$!
+  motion -n -c "$dir/motion.conf" >"$dir/motion.log" 2>&1 &
+  mpid=$!
 
-cat > "$work/gg.conf" <<CONF
+  cat > "$dir/gg.conf" <<CONF
 [xmpp]
 jid = bench@localhost
 password = unused
@@ -38,23 +49,55 @@ owners = owner@localhost
 host = 127.0.0.1
 port = 9
 [camera]
-source = $clip
+source = $source
 loop = true
 analysis_fps = 10
 [storage]
-dir = $work/gg-state
+dir = $dir/gg-state
 CONF
-QT_FORCE_STDERR_LOGGING=1 "$build/bin/garage-guard" --config "$work/gg.conf" >"$work/gg.log" 2>&1 &
-gpid=$!
+  QT_FORCE_STDERR_LOGGING=1 "$build/bin/garage-guard" --config "$dir/gg.conf" >"$dir/gg.log" 2>&1 &
+  gpid=$!
 
-sleep "$secs"
-m=$(cpu_seconds $mpid); g=$(cpu_seconds $gpid)
-frames=$((secs * 10))
-motion_events=$( [ -f "$work/motion-events" ] && wc -l < "$work/motion-events" || echo 0)
-gg_events=$(grep -c "motion event .* started" "$work/gg.log" || true)
-awk -v m="$m" -v g="$g" -v f="$frames" -v s="$secs" -v me="$motion_events" -v ge="$gg_events" 'BEGIN {
-  printf "vtest.avi in real time for %d s (%d frames at 10 fps), whole process CPU including decoding:\n", s, f
-  printf "  Motion 4.7    : %.3f CPU s = %.2f ms/frame = %.2f %% of one core, %d event(s)\n", m, 1000*m/f, 100*m/s, me
-  printf "  garage-guard  : %.3f CPU s = %.2f ms/frame = %.2f %% of one core, %d event(s)\n", g, 1000*g/f, 100*g/s, ge
-  if (g > 0) printf "  ratio Motion / garage-guard: %.2fx\n", m/g
-}'
+  tpid=
+  if [ "$label" = file ]; then
+    "$build/bin/garage-guard-motion" --realtime --json "$clip" >"$dir/tool.log" 2>&1 &
+    tpid=$!
+  fi
+
+  sleep "$secs"
+  local m g t= frames motion_events gg_events
+  m=$(cpu_seconds $mpid); g=$(cpu_seconds $gpid)
+  [ -n "$tpid" ] && t=$(cpu_seconds $tpid)
+  kill $mpid $gpid $tpid 2>/dev/null || true
+  wait $mpid $gpid $tpid 2>/dev/null || true
+  frames=$((secs * 10))
+  motion_events=$( [ -f "$dir/motion-events" ] && wc -l < "$dir/motion-events" || echo 0)
+  gg_events=$(grep -c "motion event .* started" "$dir/gg.log" || true)
+  awk -v m="$m" -v g="$g" -v f="$frames" -v s="$secs" -v me="$motion_events" -v ge="$gg_events" -v l="$label" 'BEGIN {
+    printf "vtest.avi in real time for %d s (%d frames at 10 fps), source %s, whole process CPU including decoding:\n", s, f, l
+    printf "  Motion 4.7    : %.3f CPU s = %.2f ms/frame = %.2f %% of one core, %d event(s)\n", m, 1000*m/f, 100*m/s, me
+    printf "  garage-guard  : %.3f CPU s = %.2f ms/frame = %.2f %% of one core, %d event(s)\n", g, 1000*g/f, 100*g/s, ge
+    if (g > 0) printf "  ratio Motion / garage-guard: %.2fx\n", m/g
+  }'
+  if [ -n "$t" ]; then
+    awk -v m="$m" -v t="$t" -v f="$frames" -v s="$secs" 'BEGIN {
+      printf "  garage-guard-motion --realtime (same detector, OpenCV decode): %.3f CPU s = %.2f ms/frame = %.2f %% of one core\n", t, 1000*t/f, 100*t/s
+      if (t > 0) printf "  ratio Motion / garage-guard-motion: %.2fx\n", m/t
+    }'
+    echo "  garage-guard-motion events over the whole clip: $(grep -c start_s "$dir/tool.log" || true)"
+  fi
+}
+
+if [ "$which" = file ] || [ "$which" = both ]; then
+  run_pair file "file://$clip" "$clip"
+fi
+if [ "$which" = mjpeg ] || [ "$which" = both ]; then
+  mkdir -p "$work/jpeg"
+  "$build/bin/bench_motion_frames" "$clip" 768x576 100000 "$work/jpeg/" || true
+  [ -f "$work/jpeg/f0000.jpg" ] || { echo "could not write the clip's frames as JPEG" >&2; exit 1; }
+  port=18081
+  python3 "$here/../camera/mjpeg_server.py" $port "$work/jpeg" 10 >"$work/server.log" &
+  spid=$!
+  for _ in $(seq 50); do grep -q ready "$work/server.log" && break; sleep 0.1; done
+  run_pair mjpeg "http://127.0.0.1:$port/stream.mjpg" "http://127.0.0.1:$port/stream.mjpg"
+fi
