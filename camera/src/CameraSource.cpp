@@ -35,31 +35,12 @@ CameraSource::~CameraSource()
     stop();
 }
 
-void CameraSource::start()
+QString CameraSource::describeSource() const
 {
-    if (m_running)
-        return;
-    m_running = true;
-    beginStarting(QStringLiteral("opening %1").arg(m_device.description()));
-    open();
+    return m_device.description();
 }
 
-void CameraSource::stop()
-{
-    if (!m_running)
-        return;
-    m_running = false;
-    close();
-    haltSupervision(QStringLiteral("stopped"));
-}
-
-void CameraSource::reopen()
-{
-    if (m_running)
-        open();
-}
-
-void CameraSource::close()
+void CameraSource::closeStream()
 {
     if (!m_camera)
         return;
@@ -75,9 +56,9 @@ void CameraSource::close()
 }
 
 // A USB camera that fell off the bus comes back as a new device entry: look it up by id on every attempt.
-void CameraSource::open()
+void CameraSource::openStream()
 {
-    close();
+    closeStream();
     const auto inputs = QMediaDevices::videoInputs();
     const auto it = std::find_if(inputs.begin(), inputs.end(), [&](const QCameraDevice &d) { return d.id() == m_device.id(); });
     if (it == inputs.end()) {

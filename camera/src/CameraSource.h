@@ -20,22 +20,18 @@ public:
     CameraSource(const CameraConfig &config, const QCameraDevice &device, const QCameraFormat &format, QObject *parent);
     ~CameraSource() override;
 
-    void start() override;
-    void stop() override;
-
 protected:
-    void reopen() override;
+    QString describeSource() const override;
+    void openStream() override;
+    void closeStream() override;
 
 private:
-    void open();
-    void close();
 
     QCameraDevice m_device;
     QCameraFormat m_format;
     QCamera *m_camera = nullptr;
     QMediaCaptureSession *m_session = nullptr;
     QVideoSink *m_sink = nullptr;
-    bool m_running = false;
 };
 
 // What QMediaDevices lists, in the pure form CameraMatcher works on.

@@ -32,12 +32,32 @@ FrameSource::FrameSource(const CameraConfig &config, QObject *parent)
     connect(&m_stallTimer, &QTimer::timeout, this, &FrameSource::onStallTimeout);
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
+        if (!m_running)
+            return;
         beginStarting(QStringLiteral("reconnecting (attempt %1)").arg(m_backoff.attempts()));
-        reopen();
+        openStream();
     });
 }
 
 FrameSource::~FrameSource() = default;
+
+void FrameSource::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    beginStarting(QStringLiteral("opening %1").arg(describeSource()));
+    openStream();
+}
+
+void FrameSource::stop()
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    closeStream();
+    haltSupervision(QStringLiteral("stopped"));
+}
 
 double FrameSource::measuredFps() const
 {

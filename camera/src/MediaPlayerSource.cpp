@@ -17,48 +17,28 @@ MediaPlayerSource::~MediaPlayerSource()
     stop();
 }
 
-void MediaPlayerSource::start()
+QString MediaPlayerSource::describeSource() const
 {
-    if (m_running)
-        return;
-    m_running = true;
-    beginStarting(QStringLiteral("opening %1").arg(m_url.toDisplayString(QUrl::RemovePassword)));
-    open();
+    return m_url.toDisplayString(QUrl::RemovePassword);
 }
 
-void MediaPlayerSource::stop()
+void MediaPlayerSource::closeStream()
 {
-    if (!m_running)
+    if (!m_player)
         return;
-    m_running = false;
-    if (m_player) {
-        m_player->disconnect(this);
-        m_sink->disconnect(this);
-        m_player->stop();
-        delete m_player;
-        delete m_sink;
-        m_player = nullptr;
-        m_sink = nullptr;
-    }
-    haltSupervision(QStringLiteral("stopped"));
-}
-
-void MediaPlayerSource::reopen()
-{
-    if (m_running)
-        open();
+    m_player->disconnect(this);
+    m_sink->disconnect(this);
+    m_player->stop();
+    m_player->deleteLater();
+    m_sink->deleteLater();
+    m_player = nullptr;
+    m_sink = nullptr;
 }
 
 // A fresh player per attempt: a player left in an error state by a vanished network stream does not recover.
-void MediaPlayerSource::open()
+void MediaPlayerSource::openStream()
 {
-    if (m_player) {
-        m_player->disconnect(this);
-        m_sink->disconnect(this);
-        m_player->stop();
-        m_player->deleteLater();
-        m_sink->deleteLater();
-    }
+    closeStream();
     m_player = new QMediaPlayer(this);
     m_sink = new QVideoSink(this);
     m_player->setVideoSink(m_sink);

@@ -17,21 +17,18 @@ public:
     MediaPlayerSource(const CameraConfig &config, const QUrl &url, QObject *parent);
     ~MediaPlayerSource() override;
 
-    void start() override;
-    void stop() override;
-
 protected:
-    void reopen() override;
+    QString describeSource() const override;
+    void openStream() override;
+    void closeStream() override;
 
 private:
-    void open();
     void onStatus(QMediaPlayer::MediaStatus status);
     void onError(QMediaPlayer::Error error, const QString &text);
 
     QUrl m_url;
     QMediaPlayer *m_player = nullptr;
     QVideoSink *m_sink = nullptr;
-    bool m_running = false;
 };
 
 } // namespace garage

@@ -25,33 +25,14 @@ MjpegHttpSource::~MjpegHttpSource()
     stop();
 }
 
-void MjpegHttpSource::start()
+QString MjpegHttpSource::describeSource() const
 {
-    if (m_running)
-        return;
-    m_running = true;
-    beginStarting(QStringLiteral("opening %1").arg(m_url.toDisplayString(QUrl::RemovePassword)));
-    open();
+    return m_url.toDisplayString(QUrl::RemovePassword);
 }
 
-void MjpegHttpSource::stop()
+void MjpegHttpSource::openStream()
 {
-    if (!m_running)
-        return;
-    m_running = false;
-    dropReply();
-    haltSupervision(QStringLiteral("stopped"));
-}
-
-void MjpegHttpSource::reopen()
-{
-    if (m_running)
-        open();
-}
-
-void MjpegHttpSource::open()
-{
-    dropReply(); // a stalled connection is abandoned, not waited for
+    closeStream(); // a stalled connection is abandoned, not waited for
     m_parser = MjpegStreamParser();
     m_accepted = false;
     QNetworkRequest request(m_url);
@@ -66,7 +47,7 @@ void MjpegHttpSource::open()
     connect(m_reply, &QNetworkReply::finished, this, &MjpegHttpSource::onFinished);
 }
 
-void MjpegHttpSource::dropReply()
+void MjpegHttpSource::closeStream()
 {
     if (!m_reply)
         return;
@@ -95,7 +76,7 @@ void MjpegHttpSource::onMetaData()
         problem = QStringLiteral("not an MJPEG stream (Content-Type '%1'; http(s) sources must serve "
                                  "multipart/x-mixed-replace)").arg(QString::fromLatin1(type));
     if (!problem.isEmpty()) {
-        dropReply();
+        closeStream();
         reportOffline(problem);
         return;
     }
@@ -119,7 +100,7 @@ void MjpegHttpSource::onReadyRead()
     }
     if (!m_parser.error().isEmpty()) {
         const QString reason = QStringLiteral("unreadable stream: %1").arg(m_parser.error());
-        dropReply();
+        closeStream();
         reportOffline(reason);
     }
 }
@@ -130,7 +111,7 @@ void MjpegHttpSource::onFinished()
         return;
     const QString reason = m_reply->error() != QNetworkReply::NoError ? m_reply->errorString()
                                                                        : QStringLiteral("the camera ended the stream");
-    dropReply();
+    closeStream();
     reportOffline(reason);
 }
 

@@ -21,15 +21,12 @@ public:
     MjpegHttpSource(const CameraConfig &config, const QUrl &url, QObject *parent);
     ~MjpegHttpSource() override;
 
-    void start() override;
-    void stop() override;
-
 protected:
-    void reopen() override;
+    QString describeSource() const override;
+    void openStream() override;
+    void closeStream() override;
 
 private:
-    void open();
-    void dropReply();
     void onMetaData();
     void onReadyRead();
     void onFinished();
@@ -38,7 +35,6 @@ private:
     QNetworkAccessManager *m_network = nullptr;
     QPointer<QNetworkReply> m_reply;
     MjpegStreamParser m_parser;
-    bool m_running = false;
     bool m_accepted = false; // the response is a multipart stream
 };
 

@@ -33,8 +33,10 @@ public:
 
     ~FrameSource() override;
 
-    virtual void start() = 0;
-    virtual void stop() = 0;
+    // Opens the stream and keeps it open (reconnecting with backoff) until stop().
+    void start();
+    void stop();
+    bool isRunning() const { return m_running; }
 
     State state() const { return m_state; }
     QString stateReason() const { return m_reason; }
@@ -65,8 +67,12 @@ protected:
     void reportOffline(const QString &reason);
     // Stop everything the base runs (timers); state Offline with the reason.
     void haltSupervision(const QString &reason);
-    // Re-open the stream (called after a backoff delay).
-    virtual void reopen() = 0;
+    // What the source is, for "opening ..." (no password).
+    virtual QString describeSource() const = 0;
+    // Open the stream, dropping what an earlier attempt left (called by start() and after each backoff delay).
+    virtual void openStream() = 0;
+    // Close the stream without blocking. Subclasses call stop() in their destructors.
+    virtual void closeStream() = 0;
 
 private:
     void setState(State state, const QString &reason);
@@ -94,6 +100,7 @@ private:
     std::int64_t m_index = 0;
     cv::Mat m_scratch;
     QString m_lastLumaError;
+    bool m_running = false;
 };
 
 // The frame source for config.source: QCamera for camera / camera:<match> / /dev/videoN, an MJPEG reader for
