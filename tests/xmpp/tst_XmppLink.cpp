@@ -1,9 +1,11 @@
 // The XMPP link against a real Prosody on loopback and a real independent client (slixmpp) as the owner's phone:
 // commands over full and bare JID, two appliances on one account, strangers, garbage, snapshots inline, TLS
-// refusals, and alerts that survive a server outage and a restart.
+// refusals, and alerts that survive a server outage and a restart; a server without HTTP upload.
 #include "Phone.h"
 #include "ProsodyServer.h"
 #include "xmpp/XmppLink.h"
+
+#include <QDir>
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -65,6 +67,11 @@ std::unique_ptr<XmppLink> startLink(const XmppConfig &config, const QString &sto
 bool bodyIs(const PhoneMessage &m, const QString &text)
 {
     return m.body == text;
+}
+
+cv::Mat decodeFile(const QString &path)
+{
+    return cv::imread(path.toStdString(), cv::IMREAD_COLOR);
 }
 
 } // namespace
@@ -216,6 +223,35 @@ private Q_SLOTS:
             expected << QString::number(i);
         QCOMPARE(got, expected);
         QTRY_COMPARE_WITH_TIMEOUT(link->pendingAlerts(), 0, 10000);
+    }
+
+    // A server without XEP-0363: the owner learns why there is no picture, and the picture stays on the appliance.
+    void snapshotWithoutHttpUploadIsKept()
+    {
+        ProsodyServer::Options options = serverOptions();
+        options.httpUpload = false;
+        ProsodyServer server(options);
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        const QString dir = storage(QStringLiteral("no-upload"));
+        auto link = startLink(linkConfig(server, QStringLiteral("garage")), dir);
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        phone.send(server.jid(QStringLiteral("home")), QStringLiteral("snapshot"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("garage now")); }, 10000));
+        const auto why = phone.waitFor([](const PhoneMessage &m) { return m.body.contains(QLatin1String("XEP-0363")); }, 10000);
+        QVERIFY(why);
+        QVERIFY2(why->body.contains(QLatin1String("need HTTP upload")), qPrintable(why->body));
+        QVERIFY2(why->body.contains(QLatin1String("kept on the appliance")), qPrintable(why->body));
+        QCOMPARE(phone.countAfter([](const PhoneMessage &m) { return !m.oobUrl.isEmpty(); }, 1000), 0);
+        const QFileInfoList kept = QDir(dir + QStringLiteral("/undelivered")).entryInfoList({QStringLiteral("*.jpg")}, QDir::Files);
+        QCOMPARE(kept.size(), 1);
+        QVERIFY2(why->body.contains(kept.first().fileName()), qPrintable(why->body)); // the owner can find it
+        const cv::Mat decoded = decodeFile(kept.first().absoluteFilePath());
+        QCOMPARE(decoded.cols, 320);
+        QCOMPARE(decoded.rows, 240);
+        QVERIFY(link->isConnected());
     }
 
     void outboxIsDeliveredAfterARestart()

@@ -285,19 +285,30 @@ void XmppLink::sendImage(const QString &to, const QByteArray &jpeg, const QStrin
             m_client->send(std::move(m));
             return;
         }
-        const QString dir = m_storageDir + QStringLiteral("/undelivered");
-        QDir().mkpath(dir);
-        const QString path = dir + QStringLiteral("/%1.jpg").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
-        QSaveFile file(path);
-        if (file.open(QIODevice::WriteOnly)) {
-            file.write(jpeg);
-            file.commit();
-        }
-        qCWarning(lcXmpp) << "picture not sent:" << url.error() << "- kept as" << path;
-        sendText(to, QStringLiteral("The picture could not be sent: %1. Snapshots need HTTP upload (XEP-0363) on the "
-                                    "server; it is kept on the appliance.")
-                         .arg(url.error()));
+        const std::expected<QString, QString> kept = keepUndelivered(jpeg);
+        qCWarning(lcXmpp).noquote() << "picture not sent:" << url.error() << "-"
+                                    << (kept ? QStringLiteral("kept as ") + *kept : QStringLiteral("NOT kept: ") + kept.error());
+        const QString why = m_uploader->available()
+            ? QStringLiteral("The picture could not be sent: %1.").arg(url.error())
+            : QStringLiteral("No picture: snapshots need HTTP upload (XEP-0363) on the server, and %1 offers none "
+                             "(Prosody: mod_http_file_share).")
+                  .arg(serverName());
+        sendText(to, why + QLatin1Char(' ')
+                         + (kept ? QStringLiteral("It is kept on the appliance as %1.").arg(*kept)
+                                 : QStringLiteral("It could not be saved on the appliance either: %1.").arg(kept.error())));
     });
+}
+
+std::expected<QString, QString> XmppLink::keepUndelivered(const QByteArray &jpeg) const
+{
+    const QString name = QStringLiteral("undelivered/%1.jpg")
+                             .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+    const QString path = m_storageDir + QLatin1Char('/') + name;
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(jpeg) != jpeg.size() || !file.commit())
+        return std::unexpected(file.errorString());
+    return name;
 }
 
 void XmppLink::alert(const QString &text, const QByteArray &jpeg)

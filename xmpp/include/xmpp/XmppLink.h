@@ -10,6 +10,8 @@
 
 #include <QObject>
 #include <QTimer>
+
+#include <expected>
 #include <memory>
 
 class QXmppClient;
@@ -60,6 +62,8 @@ private:
     QXmppPresence presence() const;
     AddressingContext addressingContext() const;
     QString readPassword() const;
+    // Saves a picture that could not be sent under <storage>/undelivered; returns its name relative to the storage.
+    std::expected<QString, QString> keepUndelivered(const QByteArray &jpeg) const;
 
     XmppConfig m_config;
     QString m_storageDir;
