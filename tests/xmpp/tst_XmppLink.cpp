@@ -1,6 +1,7 @@
 // The XMPP link against a real Prosody on loopback and a real independent client (slixmpp) as the owner's phone:
 // commands over full and bare JID, two appliances on one account, strangers, garbage, snapshots inline, TLS
-// refusals, and alerts that survive a server outage and a restart; a server without HTTP upload.
+// refusals, and alerts that survive a server outage and a restart; a server without HTTP upload; presence
+// subscriptions for owners only.
 #include "Phone.h"
 #include "ProsodyServer.h"
 #include "xmpp/XmppLink.h"
@@ -67,6 +68,16 @@ std::unique_ptr<XmppLink> startLink(const XmppConfig &config, const QString &sto
 bool bodyIs(const PhoneMessage &m, const QString &text)
 {
     return m.body == text;
+}
+
+QString bareOf(const QString &jid)
+{
+    return jid.section(QLatin1Char('/'), 0, 0);
+}
+
+bool isSubscriptionAnswer(const PhonePresence &p, const QString &from)
+{
+    return bareOf(p.from) == from && (p.type == QLatin1String("subscribed") || p.type == QLatin1String("unsubscribed"));
 }
 
 cv::Mat decodeFile(const QString &path)
@@ -252,6 +263,47 @@ private Q_SLOTS:
         QCOMPARE(decoded.cols, 320);
         QCOMPARE(decoded.rows, 240);
         QVERIFY(link->isConnected());
+    }
+
+    // "Add contact" on the owner's phone is approved and shows the appliance's status; a stranger is refused and sees
+    // nothing of it.
+    void onlyOwnersMaySubscribeToPresence()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        const QString home = server.jid(QStringLiteral("home"));
+        auto link = startLink(linkConfig(server, QStringLiteral("garage")), storage(QStringLiteral("presence")));
+        link->setStatusText(QStringLiteral("door closed, 12.5 °C"));
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        phone.subscribe(home);
+        const auto answer = phone.waitForPresence([&](const PhonePresence &p) { return isSubscriptionAnswer(p, home); }, 10000);
+        QVERIFY(answer);
+        QCOMPARE(answer->type, QStringLiteral("subscribed"));
+        const auto isStatus = [&](const QString &status) {
+            return [home, status](const PhonePresence &p) {
+                return p.from == home + QStringLiteral("/garage") && p.type == QLatin1String("available") && p.status == status;
+            };
+        };
+        QVERIFY(phone.waitForPresence(isStatus(QStringLiteral("door closed, 12.5 °C")), 10000));
+        link->setStatusText(QStringLiteral("door OPEN"));
+        QVERIFY(phone.waitForPresence(isStatus(QStringLiteral("door OPEN")), 10000));
+
+        Phone eve;
+        QVERIFY2(eve.start(server.jid(QStringLiteral("eve")), QStringLiteral("eve-pw"), server, &error), qPrintable(error));
+        eve.subscribe(home);
+        const auto refusal = eve.waitForPresence([&](const PhonePresence &p) { return isSubscriptionAnswer(p, home); }, 10000);
+        QVERIFY(refusal);
+        QCOMPARE(refusal->type, QStringLiteral("unsubscribed"));
+        link->setStatusText(QStringLiteral("door closed"));
+        QVERIFY(phone.waitForPresence(isStatus(QStringLiteral("door closed")), 10000)); // the change went out...
+        for (const PhonePresence &p : eve.presences()) { // ...and not to the stranger (the refusal comes with "unavailable")
+            const bool nothingShown = p.type == QLatin1String("unsubscribed") || p.type == QLatin1String("unavailable");
+            QVERIFY2(bareOf(p.from) != home || (nothingShown && p.status.isEmpty()), qPrintable(p.type + QLatin1Char(' ') + p.status));
+        }
     }
 
     void outboxIsDeliveredAfterARestart()

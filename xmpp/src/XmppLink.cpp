@@ -186,6 +186,9 @@ void XmppLink::onConnected()
     m_failures = 0;
     m_siblings.clear();
     qCInfo(lcXmpp) << "connected as" << m_client->configuration().jid() << "priority" << m_config.priority;
+    // QXmpp announces the presence given to connectToServer(); the status may have changed since (while connecting)
+    if (m_client->clientPresence().statusText() != m_statusText)
+        m_client->setClientPresence(presence());
     m_uploader->discover(serverName());
     Q_EMIT connectedChanged(true);
     flushOutbox();
