@@ -1,9 +1,10 @@
 // The XMPP link against a real Prosody on loopback and a real independent client (slixmpp) as the owner's phone:
 // commands over full and bare JID, two appliances on one account, strangers, garbage, snapshots inline, TLS
-// refusals, and alerts that survive a server outage and a restart; a server without HTTP upload; presence
-// subscriptions for owners only.
+// refusals, and alerts that survive a server outage, a broken connection (XEP-0198 resumption) and a restart; a
+// server without HTTP upload; presence subscriptions for owners only.
 #include "Phone.h"
 #include "ProsodyServer.h"
+#include "TcpProxy.h"
 #include "xmpp/XmppLink.h"
 
 #include <QDir>
@@ -234,6 +235,67 @@ private Q_SLOTS:
             expected << QString::number(i);
         QCOMPARE(got, expected);
         QTRY_COMPARE_WITH_TIMEOUT(link->pendingAlerts(), 0, 10000);
+    }
+
+    // The TCP connection breaks (a NAT timeout, a Wi-Fi drop) while Prosody keeps the session hibernating (mod_smacks):
+    // the link comes back by itself, resumes the XEP-0198 stream, and every alert reaches the phone in order.
+    void alertsSurviveABrokenConnection()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        TcpProxy proxy(QHostAddress::LocalHost, kPort);
+        QVERIFY2(proxy.listen(&error), qPrintable(error));
+        XmppConfig config = linkConfig(server, QStringLiteral("garage"));
+        config.port = proxy.port();
+        auto link = startLink(config, storage(QStringLiteral("cut")));
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+        QVERIFY(!link->isStreamResumed()); // the first connection is a new session
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        phone.subscribe(server.jid(QStringLiteral("home")));
+        QVERIFY(phone.waitForPresence([](const PhonePresence &p) { return p.type == QLatin1String("subscribed"); }, 10000));
+        QSignalSpy delivered(link.get(), &XmppLink::alertDelivered);
+        link->alert(QStringLiteral("alert 1"));
+        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 10000);
+
+        // alert 2 is on its way when the connection breaks; 3..8 are raised while the link is cut off, and the first
+        // attempts to come back are refused
+        link->alert(QStringLiteral("alert 2"));
+        proxy.setRefusing(true);
+        proxy.cut();
+        QTRY_VERIFY_WITH_TIMEOUT(!link->isConnected(), 10000);
+        for (int i = 3; i <= 8; ++i)
+            link->alert(QStringLiteral("alert %1").arg(i));
+        link->setStatusText(QStringLiteral("changed while cut off"));
+        QTRY_VERIFY_WITH_TIMEOUT(proxy.refused() >= 1, 15000);
+        proxy.setRefusing(false);
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 30000);
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.endsWith(QLatin1String("alert 8")); }, 30000));
+        QTRY_COMPARE_WITH_TIMEOUT(link->pendingAlerts(), 0, 10000);
+
+        QStringList firstCopies;
+        QStringList repeats;
+        for (const PhoneMessage &m : phone.messages()) {
+            if (!m.body.contains(QLatin1String("alert ")))
+                continue;
+            const QString n = m.body.section(QLatin1String("alert "), 1);
+            if (firstCopies.contains(n))
+                repeats << m.body;
+            else
+                firstCopies << n;
+        }
+        QStringList expected;
+        for (int i = 1; i <= 8; ++i)
+            expected << QString::number(i);
+        QCOMPARE(firstCopies, expected);
+        // only the alert in flight at the break may come twice, and then the phone is told it may be a repeat
+        for (const QString &body : std::as_const(repeats))
+            QVERIFY2(body == QLatin1String("(resent, may be a repeat) alert 2"), qPrintable(body));
+        QVERIFY2(link->isStreamResumed(), "the link logged in again instead of resuming its XEP-0198 stream");
+        QVERIFY(link->isConnected());
+        // the server kept the presence from before the break; the status changed meanwhile still reaches the owner
+        QVERIFY(phone.waitForPresence([](const PhonePresence &p) { return p.status == QLatin1String("changed while cut off"); }, 10000));
     }
 
     // A server without XEP-0363: the owner learns why there is no picture, and the picture stays on the appliance.

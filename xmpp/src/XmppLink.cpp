@@ -119,6 +119,11 @@ bool XmppLink::isConnected() const
     return m_client->isConnected();
 }
 
+bool XmppLink::isStreamResumed() const
+{
+    return m_client->isConnected() && m_client->streamManagementState() == QXmppClient::ResumedStream;
+}
+
 QString XmppLink::serverName() const
 {
     return m_config.jid.section(QLatin1Char('@'), 1);
@@ -185,9 +190,18 @@ void XmppLink::onConnected()
 {
     m_failures = 0;
     m_siblings.clear();
-    qCInfo(lcXmpp) << "connected as" << m_client->configuration().jid() << "priority" << m_config.priority;
-    // QXmpp announces the presence given to connectToServer(); the status may have changed since (while connecting)
-    if (m_client->clientPresence().statusText() != m_statusText)
+    const char *stream = "without stream management";
+    switch (m_client->streamManagementState()) {
+    case QXmppClient::NoStreamManagement: break;
+    case QXmppClient::NewStream: stream = "new session"; break;
+    case QXmppClient::ResumedStream: stream = "stream resumed"; break;
+    }
+    qCInfo(lcXmpp) << "connected as" << m_client->configuration().jid() << "priority" << m_config.priority << "-"
+                   << stream;
+    // QXmpp announces the presence given to connectToServer(); the status may have changed since (while connecting),
+    // and a resumed stream keeps the server's copy from before the break
+    if (m_client->streamManagementState() == QXmppClient::ResumedStream
+        || m_client->clientPresence().statusText() != m_statusText)
         m_client->setClientPresence(presence());
     m_uploader->discover(serverName());
     Q_EMIT connectedChanged(true);

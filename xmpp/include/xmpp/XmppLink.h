@@ -38,6 +38,9 @@ public:
     void alert(const QString &text, const QByteArray &jpeg = {});
     void setStatusText(const QString &text);
     bool isConnected() const;
+    // True while the current connection is a resumed XEP-0198 stream: the server kept our session across a broken
+    // connection (no new login, no presence broadcast, unacknowledged stanzas resent by QXmpp).
+    bool isStreamResumed() const;
     QString serverName() const;
     int pendingAlerts() const { return int(m_outbox.pending().size()); }
 
