@@ -203,6 +203,10 @@ void XmppLink::onConnected()
     if (m_client->streamManagementState() == QXmppClient::ResumedStream
         || m_client->clientPresence().statusText() != m_statusText)
         m_client->setClientPresence(presence());
+    if (m_client->streamManagementState() != QXmppClient::ResumedStream) {
+        ++m_generation; // a new session: acknowledgements of the old one will not come; send the alert again
+        m_delivering = false;
+    }
     m_uploader->discover(serverName());
     Q_EMIT connectedChanged(true);
     flushOutbox();
@@ -210,8 +214,8 @@ void XmppLink::onConnected()
 
 void XmppLink::onDisconnected()
 {
-    ++m_generation;
-    m_delivering = false;
+    // the alert in flight stays in flight: if the stream is resumed, QXmpp resends what the server did not
+    // acknowledge and the acknowledgements still arrive (onConnected() decides)
     m_siblings.clear();
     qCInfo(lcXmpp) << "disconnected";
     Q_EMIT connectedChanged(false);

@@ -81,7 +81,7 @@ private:
     int m_failures = 0;
     QTimer m_reconnect;
     bool m_delivering = false;
-    int m_generation = 0; // bumped on disconnect: acknowledgements of an old connection are ignored
+    int m_generation = 0; // bumped on a new session: acknowledgements of an older one are ignored
 };
 
 } // namespace garage
