@@ -41,6 +41,9 @@ void Phone::readEvents()
             m_messages << PhoneMessage{o.value(QStringLiteral("from")).toString(), o.value(QStringLiteral("to")).toString(),
                                        o.value(QStringLiteral("body")).toString(), o.value(QStringLiteral("oob_url")).toString(),
                                        o.value(QStringLiteral("delayed")).toBool(), QDateTime::currentDateTimeUtc()};
+        else if (o.value(QStringLiteral("event")) == QLatin1String("presence"))
+            m_presences << PhonePresence{o.value(QStringLiteral("from")).toString(), o.value(QStringLiteral("type")).toString(),
+                                         o.value(QStringLiteral("status")).toString()};
         else
             m_events << o;
     }
@@ -67,6 +70,27 @@ void Phone::send(const QString &to, const QString &body)
     const QJsonObject cmd{{QStringLiteral("cmd"), QStringLiteral("send")}, {QStringLiteral("to"), to}, {QStringLiteral("body"), body}};
     m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
     m_process.waitForBytesWritten(1000);
+}
+
+void Phone::subscribe(const QString &bareJid)
+{
+    const QJsonObject cmd{{QStringLiteral("cmd"), QStringLiteral("subscribe")}, {QStringLiteral("to"), bareJid}};
+    m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
+    m_process.waitForBytesWritten(1000);
+}
+
+std::optional<PhonePresence> Phone::waitForPresence(const std::function<bool(const PhonePresence &)> &match, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    qsizetype seen = 0;
+    do {
+        for (; seen < m_presences.size(); ++seen)
+            if (match(m_presences[seen]))
+                return m_presences[seen];
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        m_process.waitForReadyRead(10);
+    } while (!deadline.hasExpired());
+    return std::nullopt;
 }
 
 std::optional<PhoneMessage> Phone::waitFor(const std::function<bool(const PhoneMessage &)> &match, int timeoutMs)

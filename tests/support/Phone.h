@@ -20,6 +20,11 @@ struct PhoneMessage {
     QDateTime received;
 };
 
+// A presence stanza the phone received; type as slixmpp names it (available, away, unavailable, subscribed, ...).
+struct PhonePresence {
+    QString from, type, status;
+};
+
 class Phone
 {
 public:
@@ -33,6 +38,10 @@ public:
     // Messages matching, after waiting quietMs for stragglers.
     int countAfter(const std::function<bool(const PhoneMessage &)> &match, int quietMs);
     std::expected<QByteArray, QString> download(const QString &url);
+    // Asks bareJid for a presence subscription (what "add contact" does on a phone).
+    void subscribe(const QString &bareJid);
+    QList<PhonePresence> presences() const { return m_presences; }
+    std::optional<PhonePresence> waitForPresence(const std::function<bool(const PhonePresence &)> &match, int timeoutMs);
     void stop();
 
 private:
@@ -42,6 +51,7 @@ private:
     QProcess m_process;
     QByteArray m_buffer;
     QList<PhoneMessage> m_messages;
+    QList<PhonePresence> m_presences;
     QList<QJsonObject> m_events;
     QString m_dir;
 };

@@ -30,6 +30,8 @@ bool ProsodyServer::start(QString *error)
                      QString::number(m_options.httpsPort)};
     if (!m_options.tls)
         args << QStringLiteral("--no-tls");
+    if (!m_options.httpUpload)
+        args << QStringLiteral("--no-upload");
     for (const auto &[user, password] : std::as_const(m_options.accounts))
         args << QStringLiteral("--account") << user + QLatin1Char(':') + password;
     QProcess up;

@@ -1,5 +1,5 @@
 // A real Prosody on loopback for a test (run inside `deploy/env.sh --private-net`): its own test CA, TLS (or none,
-// to test refusal), HTTP upload at upload.<domain>, accounts. Stops (or is killed) with the fixture.
+// to test refusal), HTTP upload at upload.<domain> (or none), accounts. Stops (or is killed) with the fixture.
 #pragma once
 
 #include <QPair>
@@ -16,6 +16,7 @@ public:
         quint16 c2sPort = 5222;
         quint16 httpsPort = 5281;
         bool tls = true;
+        bool httpUpload = true;                  // false: no XEP-0363 service (no upload.<domain> component)
         QList<QPair<QString, QString>> accounts; // user, password
     };
 

@@ -1,9 +1,13 @@
 // The XMPP link against a real Prosody on loopback and a real independent client (slixmpp) as the owner's phone:
 // commands over full and bare JID, two appliances on one account, strangers, garbage, snapshots inline, TLS
-// refusals, and alerts that survive a server outage and a restart.
+// refusals, and alerts that survive a server outage, a broken connection (XEP-0198 resumption) and a restart; a
+// server without HTTP upload; presence subscriptions for owners only.
 #include "Phone.h"
 #include "ProsodyServer.h"
+#include "TcpProxy.h"
 #include "xmpp/XmppLink.h"
+
+#include <QDir>
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -65,6 +69,21 @@ std::unique_ptr<XmppLink> startLink(const XmppConfig &config, const QString &sto
 bool bodyIs(const PhoneMessage &m, const QString &text)
 {
     return m.body == text;
+}
+
+QString bareOf(const QString &jid)
+{
+    return jid.section(QLatin1Char('/'), 0, 0);
+}
+
+bool isSubscriptionAnswer(const PhonePresence &p, const QString &from)
+{
+    return bareOf(p.from) == from && (p.type == QLatin1String("subscribed") || p.type == QLatin1String("unsubscribed"));
+}
+
+cv::Mat decodeFile(const QString &path)
+{
+    return cv::imread(path.toStdString(), cv::IMREAD_COLOR);
 }
 
 } // namespace
@@ -216,6 +235,128 @@ private Q_SLOTS:
             expected << QString::number(i);
         QCOMPARE(got, expected);
         QTRY_COMPARE_WITH_TIMEOUT(link->pendingAlerts(), 0, 10000);
+    }
+
+    // The TCP connection breaks (a NAT timeout, a Wi-Fi drop) while Prosody keeps the session hibernating (mod_smacks):
+    // the link comes back by itself, resumes the XEP-0198 stream, and every alert reaches the phone once, in order.
+    void alertsSurviveABrokenConnection()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        TcpProxy proxy(QHostAddress::LocalHost, kPort);
+        QVERIFY2(proxy.listen(&error), qPrintable(error));
+        XmppConfig config = linkConfig(server, QStringLiteral("garage"));
+        config.port = proxy.port();
+        auto link = startLink(config, storage(QStringLiteral("cut")));
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+        QVERIFY(!link->isStreamResumed()); // the first connection is a new session
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        phone.subscribe(server.jid(QStringLiteral("home")));
+        QVERIFY(phone.waitForPresence([](const PhonePresence &p) { return p.type == QLatin1String("subscribed"); }, 10000));
+        QSignalSpy delivered(link.get(), &XmppLink::alertDelivered);
+        link->alert(QStringLiteral("alert 1"));
+        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 10000);
+
+        // alert 2 is on its way when the connection breaks; 3..8 are raised while the link is cut off, and the first
+        // attempts to come back are refused
+        link->alert(QStringLiteral("alert 2"));
+        proxy.setRefusing(true);
+        proxy.cut();
+        QTRY_VERIFY_WITH_TIMEOUT(!link->isConnected(), 10000);
+        for (int i = 3; i <= 8; ++i)
+            link->alert(QStringLiteral("alert %1").arg(i));
+        link->setStatusText(QStringLiteral("changed while cut off"));
+        QTRY_VERIFY_WITH_TIMEOUT(proxy.refused() >= 1, 15000);
+        proxy.setRefusing(false);
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 30000);
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.endsWith(QLatin1String("alert 8")); }, 30000));
+        QTRY_COMPARE_WITH_TIMEOUT(link->pendingAlerts(), 0, 10000);
+
+        // exactly once each, in order: the resumed stream carries the alert that was in flight, nothing is sent twice
+        QStringList got;
+        for (const PhoneMessage &m : phone.messages())
+            if (m.body.contains(QLatin1String("alert ")))
+                got << m.body;
+        QStringList expected;
+        for (int i = 1; i <= 8; ++i)
+            expected << QStringLiteral("alert %1").arg(i);
+        QCOMPARE(got, expected);
+        QVERIFY2(link->isStreamResumed(), "the link logged in again instead of resuming its XEP-0198 stream");
+        QVERIFY(link->isConnected());
+        // the server kept the presence from before the break; the status changed meanwhile still reaches the owner
+        QVERIFY(phone.waitForPresence([](const PhonePresence &p) { return p.status == QLatin1String("changed while cut off"); }, 10000));
+    }
+
+    // A server without XEP-0363: the owner learns why there is no picture, and the picture stays on the appliance.
+    void snapshotWithoutHttpUploadIsKept()
+    {
+        ProsodyServer::Options options = serverOptions();
+        options.httpUpload = false;
+        ProsodyServer server(options);
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        const QString dir = storage(QStringLiteral("no-upload"));
+        auto link = startLink(linkConfig(server, QStringLiteral("garage")), dir);
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        phone.send(server.jid(QStringLiteral("home")), QStringLiteral("snapshot"));
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("garage now")); }, 10000));
+        const auto why = phone.waitFor([](const PhoneMessage &m) { return m.body.contains(QLatin1String("XEP-0363")); }, 10000);
+        QVERIFY(why);
+        QVERIFY2(why->body.contains(QLatin1String("need HTTP upload")), qPrintable(why->body));
+        QVERIFY2(why->body.contains(QLatin1String("kept on the appliance")), qPrintable(why->body));
+        QCOMPARE(phone.countAfter([](const PhoneMessage &m) { return !m.oobUrl.isEmpty(); }, 1000), 0);
+        const QFileInfoList kept = QDir(dir + QStringLiteral("/undelivered")).entryInfoList({QStringLiteral("*.jpg")}, QDir::Files);
+        QCOMPARE(kept.size(), 1);
+        QVERIFY2(why->body.contains(kept.first().fileName()), qPrintable(why->body)); // the owner can find it
+        const cv::Mat decoded = decodeFile(kept.first().absoluteFilePath());
+        QCOMPARE(decoded.cols, 320);
+        QCOMPARE(decoded.rows, 240);
+        QVERIFY(link->isConnected());
+    }
+
+    // "Add contact" on the owner's phone is approved and shows the appliance's status; a stranger is refused and sees
+    // nothing of it.
+    void onlyOwnersMaySubscribeToPresence()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        const QString home = server.jid(QStringLiteral("home"));
+        auto link = startLink(linkConfig(server, QStringLiteral("garage")), storage(QStringLiteral("presence")));
+        link->setStatusText(QStringLiteral("door closed, 12.5 °C"));
+        QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
+
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        phone.subscribe(home);
+        const auto answer = phone.waitForPresence([&](const PhonePresence &p) { return isSubscriptionAnswer(p, home); }, 10000);
+        QVERIFY(answer);
+        QCOMPARE(answer->type, QStringLiteral("subscribed"));
+        const auto isStatus = [&](const QString &status) {
+            return [home, status](const PhonePresence &p) {
+                return p.from == home + QStringLiteral("/garage") && p.type == QLatin1String("available") && p.status == status;
+            };
+        };
+        QVERIFY(phone.waitForPresence(isStatus(QStringLiteral("door closed, 12.5 °C")), 10000));
+        link->setStatusText(QStringLiteral("door OPEN"));
+        QVERIFY(phone.waitForPresence(isStatus(QStringLiteral("door OPEN")), 10000));
+
+        Phone eve;
+        QVERIFY2(eve.start(server.jid(QStringLiteral("eve")), QStringLiteral("eve-pw"), server, &error), qPrintable(error));
+        eve.subscribe(home);
+        const auto refusal = eve.waitForPresence([&](const PhonePresence &p) { return isSubscriptionAnswer(p, home); }, 10000);
+        QVERIFY(refusal);
+        QCOMPARE(refusal->type, QStringLiteral("unsubscribed"));
+        link->setStatusText(QStringLiteral("door closed"));
+        QVERIFY(phone.waitForPresence(isStatus(QStringLiteral("door closed")), 10000)); // the change went out...
+        for (const PhonePresence &p : eve.presences()) { // ...and not to the stranger (the refusal comes with "unavailable")
+            const bool nothingShown = p.type == QLatin1String("unsubscribed") || p.type == QLatin1String("unavailable");
+            QVERIFY2(bareOf(p.from) != home || (nothingShown && p.status.isEmpty()), qPrintable(p.type + QLatin1Char(' ') + p.status));
+        }
     }
 
     void outboxIsDeliveredAfterARestart()

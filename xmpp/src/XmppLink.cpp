@@ -119,6 +119,11 @@ bool XmppLink::isConnected() const
     return m_client->isConnected();
 }
 
+bool XmppLink::isStreamResumed() const
+{
+    return m_client->isConnected() && m_client->streamManagementState() == QXmppClient::ResumedStream;
+}
+
 QString XmppLink::serverName() const
 {
     return m_config.jid.section(QLatin1Char('@'), 1);
@@ -185,7 +190,23 @@ void XmppLink::onConnected()
 {
     m_failures = 0;
     m_siblings.clear();
-    qCInfo(lcXmpp) << "connected as" << m_client->configuration().jid() << "priority" << m_config.priority;
+    const char *stream = "without stream management";
+    switch (m_client->streamManagementState()) {
+    case QXmppClient::NoStreamManagement: break;
+    case QXmppClient::NewStream: stream = "new session"; break;
+    case QXmppClient::ResumedStream: stream = "stream resumed"; break;
+    }
+    qCInfo(lcXmpp) << "connected as" << m_client->configuration().jid() << "priority" << m_config.priority << "-"
+                   << stream;
+    // QXmpp announces the presence given to connectToServer(); the status may have changed since (while connecting),
+    // and a resumed stream keeps the server's copy from before the break
+    if (m_client->streamManagementState() == QXmppClient::ResumedStream
+        || m_client->clientPresence().statusText() != m_statusText)
+        m_client->setClientPresence(presence());
+    if (m_client->streamManagementState() != QXmppClient::ResumedStream) {
+        ++m_generation; // a new session: acknowledgements of the old one will not come; send the alert again
+        m_delivering = false;
+    }
     m_uploader->discover(serverName());
     Q_EMIT connectedChanged(true);
     flushOutbox();
@@ -193,8 +214,8 @@ void XmppLink::onConnected()
 
 void XmppLink::onDisconnected()
 {
-    ++m_generation;
-    m_delivering = false;
+    // the alert in flight stays in flight: if the stream is resumed, QXmpp resends what the server did not
+    // acknowledge and the acknowledgements still arrive (onConnected() decides)
     m_siblings.clear();
     qCInfo(lcXmpp) << "disconnected";
     Q_EMIT connectedChanged(false);
@@ -285,19 +306,30 @@ void XmppLink::sendImage(const QString &to, const QByteArray &jpeg, const QStrin
             m_client->send(std::move(m));
             return;
         }
-        const QString dir = m_storageDir + QStringLiteral("/undelivered");
-        QDir().mkpath(dir);
-        const QString path = dir + QStringLiteral("/%1.jpg").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
-        QSaveFile file(path);
-        if (file.open(QIODevice::WriteOnly)) {
-            file.write(jpeg);
-            file.commit();
-        }
-        qCWarning(lcXmpp) << "picture not sent:" << url.error() << "- kept as" << path;
-        sendText(to, QStringLiteral("The picture could not be sent: %1. Snapshots need HTTP upload (XEP-0363) on the "
-                                    "server; it is kept on the appliance.")
-                         .arg(url.error()));
+        const std::expected<QString, QString> kept = keepUndelivered(jpeg);
+        qCWarning(lcXmpp).noquote() << "picture not sent:" << url.error() << "-"
+                                    << (kept ? QStringLiteral("kept as ") + *kept : QStringLiteral("NOT kept: ") + kept.error());
+        const QString why = m_uploader->available()
+            ? QStringLiteral("The picture could not be sent: %1.").arg(url.error())
+            : QStringLiteral("No picture: snapshots need HTTP upload (XEP-0363) on the server, and %1 offers none "
+                             "(Prosody: mod_http_file_share).")
+                  .arg(serverName());
+        sendText(to, why + QLatin1Char(' ')
+                         + (kept ? QStringLiteral("It is kept on the appliance as %1.").arg(*kept)
+                                 : QStringLiteral("It could not be saved on the appliance either: %1.").arg(kept.error())));
     });
+}
+
+std::expected<QString, QString> XmppLink::keepUndelivered(const QByteArray &jpeg) const
+{
+    const QString name = QStringLiteral("undelivered/%1.jpg")
+                             .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+    const QString path = m_storageDir + QLatin1Char('/') + name;
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(jpeg) != jpeg.size() || !file.commit())
+        return std::unexpected(file.errorString());
+    return name;
 }
 
 void XmppLink::alert(const QString &text, const QByteArray &jpeg)

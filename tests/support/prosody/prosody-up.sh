@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Starts a throw-away Prosody on loopback for tests and the demo, with its own test CA, HTTP upload and accounts.
-#   prosody-up.sh DIR [--domain D] [--c2s-port N] [--https-port N] [--no-tls] [--account user:password ...]
+#   prosody-up.sh DIR [--domain D] [--c2s-port N] [--https-port N] [--no-tls] [--no-upload] [--account user:password ...]
+# --no-upload leaves out the HTTP upload component (a server without XEP-0363).
 # Writes DIR/ca.pem (the CA that signed the server), DIR/wrong-ca.pem (an unrelated CA), DIR/data/prosody.pid, and prints
 # "ready" when the c2s port accepts connections. Runs Prosody as the prosody user (it refuses root).
 set -euo pipefail
 dir=$1; shift
-domain=garage.test c2s=5222 https=5281 tls=1 accounts=()
+domain=garage.test c2s=5222 https=5281 tls=1 upload=1 accounts=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --domain) domain=$2; shift 2 ;;
     --c2s-port) c2s=$2; shift 2 ;;
     --https-port) https=$2; shift 2 ;;
     --no-tls) tls=0; shift ;;
+    --no-upload) upload=0; shift ;;
     --account) accounts+=("$2"); shift 2 ;;
     *) echo "prosody-up: unknown option $1" >&2; exit 2 ;;
   esac
@@ -65,6 +67,9 @@ limits = { c2s = { rate = "1000kb/s" } }
 $security
 
 VirtualHost "$domain"
+CFG
+if [ "$upload" = 1 ]; then
+  cat >> "$dir/prosody.cfg.lua" <<CFG
 
 Component "upload.$domain" "http_file_share"
   http_host = "localhost"
@@ -72,6 +77,7 @@ Component "upload.$domain" "http_file_share"
   http_file_share_size_limit = 10 * 1024 * 1024
   http_file_share_expires_after = 3600
 CFG
+fi
 chown -R prosody "$dir/data"
 chmod 644 "$dir"/*.pem "$dir"/server.crt "$dir/prosody.cfg.lua"
 chmod 640 "$dir/server.key"; chgrp prosody "$dir/server.key" 2>/dev/null || chmod 644 "$dir/server.key"

@@ -10,6 +10,8 @@
 
 #include <QObject>
 #include <QTimer>
+
+#include <expected>
 #include <memory>
 
 class QXmppClient;
@@ -36,6 +38,9 @@ public:
     void alert(const QString &text, const QByteArray &jpeg = {});
     void setStatusText(const QString &text);
     bool isConnected() const;
+    // True while the current connection is a resumed XEP-0198 stream: the server kept our session across a broken
+    // connection (no new login, no presence broadcast, unacknowledged stanzas resent by QXmpp).
+    bool isStreamResumed() const;
     QString serverName() const;
     int pendingAlerts() const { return int(m_outbox.pending().size()); }
 
@@ -60,6 +65,8 @@ private:
     QXmppPresence presence() const;
     AddressingContext addressingContext() const;
     QString readPassword() const;
+    // Saves a picture that could not be sent under <storage>/undelivered; returns its name relative to the storage.
+    std::expected<QString, QString> keepUndelivered(const QByteArray &jpeg) const;
 
     XmppConfig m_config;
     QString m_storageDir;
@@ -74,7 +81,7 @@ private:
     int m_failures = 0;
     QTimer m_reconnect;
     bool m_delivering = false;
-    int m_generation = 0; // bumped on disconnect: acknowledgements of an old connection are ignored
+    int m_generation = 0; // bumped on a new session: acknowledgements of an older one are ignored
 };
 
 } // namespace garage
