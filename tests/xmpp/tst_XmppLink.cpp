@@ -170,7 +170,6 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(link->isConnected(), 15000);
         Phone phone;
         QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
-        QTest::qWait(500); // upload service discovery
         phone.send(server.jid(QStringLiteral("home")), QStringLiteral("snapshot"));
         QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("garage now")); }, 10000));
         const auto picture = phone.waitFor([](const PhoneMessage &m) { return !m.oobUrl.isEmpty(); }, 10000);

@@ -20,7 +20,7 @@ void Replier::text(const QString &body) const
 void Replier::image(const QByteArray &jpeg, const QString &caption) const
 {
     if (m_link)
-        m_link->sendImage(m_to, jpeg, m_prefix + caption);
+        m_link->sendImage(m_to, jpeg, caption, m_prefix);
 }
 
 CommandRouter::CommandRouter(int commandsPerMinute)

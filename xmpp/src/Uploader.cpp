@@ -25,10 +25,20 @@ Uploader::Uploader(QXmppClient &client, const XmppConfig &config, QObject *paren
                 [](QNetworkReply *reply, const QList<QSslError> &) { reply->ignoreSslErrors(); });
     if (auto *disco = client.findExtension<QXmppDiscoveryManager>())
         connect(disco, &QXmppDiscoveryManager::itemsReceived, this, &Uploader::onItems);
+    m_discovery.setSingleShot(true);
+    m_discovery.setInterval(std::chrono::seconds(5));
+    connect(&m_discovery, &QTimer::timeout, this, &Uploader::flushWaiting);
+    connect(m_requests, &QXmppUploadRequestManager::serviceFoundChanged, this, [this] {
+        if (available()) {
+            m_discovery.stop();
+            flushWaiting();
+        }
+    });
 }
 
 void Uploader::discover(const QString &domain)
 {
+    m_discovery.start();
     if (!m_config.uploadService.isEmpty()) {
         if (auto *disco = m_client.findExtension<QXmppDiscoveryManager>())
             disco->requestInfo(m_config.uploadService);
@@ -51,7 +61,23 @@ bool Uploader::available() const
     return m_requests->serviceFound();
 }
 
-void Uploader::upload(const QByteArray &jpeg, std::function<void(std::expected<QUrl, QString>)> done)
+void Uploader::upload(const QByteArray &jpeg, Done done)
+{
+    if (!available() && m_discovery.isActive()) {
+        m_waiting.push_back({jpeg, std::move(done)});
+        return;
+    }
+    start(jpeg, done);
+}
+
+void Uploader::flushWaiting()
+{
+    auto waiting = std::exchange(m_waiting, {});
+    for (const Waiting &w : waiting)
+        start(w.jpeg, w.done);
+}
+
+void Uploader::start(const QByteArray &jpeg, const Done &done)
 {
     if (!available()) {
         done(std::unexpected(QStringLiteral("the server offers no HTTP upload (XEP-0363)")));

@@ -6,10 +6,12 @@
 
 #include <QNetworkAccessManager>
 #include <QObject>
+#include <QTimer>
 #include <QUrl>
 
 #include <expected>
 #include <functional>
+#include <vector>
 
 class QXmppClient;
 class QXmppHttpUploadManager;
@@ -24,18 +26,30 @@ class Uploader : public QObject
 public:
     Uploader(QXmppClient &client, const XmppConfig &config, QObject *parent = nullptr);
 
+    using Done = std::function<void(std::expected<QUrl, QString>)>;
+
     void discover(const QString &domain); // after each connect
     bool available() const;
-    void upload(const QByteArray &jpeg, std::function<void(std::expected<QUrl, QString>)> done);
+    // While discovery is still running (a few seconds after connecting), the upload waits for its outcome.
+    void upload(const QByteArray &jpeg, Done done);
 
 private:
     void onItems(const QXmppDiscoveryIq &iq);
+    void start(const QByteArray &jpeg, const Done &done);
+    void flushWaiting();
+
+    struct Waiting {
+        QByteArray jpeg;
+        Done done;
+    };
 
     QXmppClient &m_client;
     XmppConfig m_config;
     QNetworkAccessManager m_network;
     QXmppUploadRequestManager *m_requests = nullptr;
     QXmppHttpUploadManager *m_uploads = nullptr;
+    QTimer m_discovery; // running while discovery may still find the service
+    std::vector<Waiting> m_waiting;
 };
 
 } // namespace garage

@@ -296,10 +296,10 @@ void XmppLink::sendText(const QString &to, const QString &body)
     m_client->send(chatMessage(to, body));
 }
 
-void XmppLink::sendImage(const QString &to, const QByteArray &jpeg, const QString &caption)
+void XmppLink::sendImage(const QString &to, const QByteArray &jpeg, const QString &caption, const QString &prefix)
 {
-    sendText(to, caption);
-    m_uploader->upload(jpeg, [this, to, jpeg](std::expected<QUrl, QString> url) {
+    sendText(to, prefix + caption);
+    m_uploader->upload(jpeg, [this, to, jpeg, prefix](std::expected<QUrl, QString> url) {
         if (url) {
             QXmppMessage m = chatMessage(to, url->toString());
             m.setOutOfBandUrl(url->toString()); // body == OOB URL: phones show the picture inline
@@ -314,7 +314,7 @@ void XmppLink::sendImage(const QString &to, const QByteArray &jpeg, const QStrin
             : QStringLiteral("No picture: snapshots need HTTP upload (XEP-0363) on the server, and %1 offers none "
                              "(Prosody: mod_http_file_share).")
                   .arg(serverName());
-        sendText(to, why + QLatin1Char(' ')
+        sendText(to, prefix + why + QLatin1Char(' ')
                          + (kept ? QStringLiteral("It is kept on the appliance as %1.").arg(*kept)
                                  : QStringLiteral("It could not be saved on the appliance either: %1.").arg(kept.error())));
     });

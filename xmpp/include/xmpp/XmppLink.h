@@ -46,7 +46,8 @@ public:
 
     void sendText(const QString &to, const QString &body);
     // The caption as a text message, then body == URL with the same URL as XEP-0066 OOB (phones show it inline).
-    void sendImage(const QString &to, const QByteArray &jpeg, const QString &caption);
+    // `prefix` ("[garage] " on a shared account) starts the caption and any failure text, not the URL message.
+    void sendImage(const QString &to, const QByteArray &jpeg, const QString &caption, const QString &prefix = {});
 
 Q_SIGNALS:
     void connectedChanged(bool connected);
