@@ -315,6 +315,23 @@ private Q_SLOTS:
         QCOMPARE(decoded.cols, 320);
         QCOMPARE(decoded.rows, 240);
         QVERIFY(link->isConnected());
+
+        // an alert's picture is not lost with the delivered alert either: kept, and the owners told where
+        QFile keptFile(kept.first().absoluteFilePath());
+        QVERIFY(keptFile.open(QIODevice::ReadOnly));
+        const QByteArray alertPicture = keptFile.readAll();
+        QVERIFY(!alertPicture.isEmpty());
+        link->alert(QStringLiteral("motion with a picture"), alertPicture);
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return bodyIs(m, QStringLiteral("motion with a picture")); }, 10000));
+        const auto note = phone.waitFor([](const PhoneMessage &m) { return m.body.startsWith(QLatin1String("(no picture")); }, 10000);
+        QVERIFY(note);
+        QTRY_COMPARE_WITH_TIMEOUT(link->pendingAlerts(), 0, 10000);
+        const QFileInfoList keptNow = QDir(dir + QStringLiteral("/undelivered")).entryInfoList({QStringLiteral("*.jpg")}, QDir::Files);
+        QCOMPARE(keptNow.size(), 2);
+        bool named = false;
+        for (const QFileInfo &f : keptNow)
+            named = named || (f.fileName() != kept.first().fileName() && note->body.contains(f.fileName()));
+        QVERIFY2(named, qPrintable(note->body));
     }
 
     // "Add contact" on the owner's phone is approved and shows the appliance's status; a stranger is refused and sees

@@ -385,14 +385,22 @@ void XmppLink::flushOutbox()
     sendToOwners(e.attempts > 0 ? QStringLiteral("(resent, may be a repeat) ") + e.text : e.text, {});
     if (e.hasImage) {
         progress->uploading = true;
-        m_uploader->upload(m_outbox.image(seq), [progress, settle, sendToOwners, generation, this](std::expected<QUrl, QString> url) {
+        const QByteArray image = m_outbox.image(seq);
+        m_uploader->upload(image, [progress, settle, sendToOwners, generation, image, this](std::expected<QUrl, QString> url) {
             progress->uploading = false;
             if (generation != m_generation)
                 return;
-            if (url)
+            if (url) {
                 sendToOwners(url->toString(), url->toString());
-            else
-                qCWarning(lcXmpp) << "alert picture not sent:" << url.error();
+            } else {
+                // the alert's text goes out; its picture is not dropped with the outbox entry
+                const std::expected<QString, QString> kept = keepUndelivered(image);
+                qCWarning(lcXmpp).noquote() << "alert picture not sent:" << url.error() << "-"
+                                            << (kept ? QStringLiteral("kept as ") + *kept : QStringLiteral("NOT kept: ") + kept.error());
+                sendToOwners(kept ? QStringLiteral("(no picture: %1; it is kept on the appliance as %2)").arg(url.error(), *kept)
+                                  : QStringLiteral("(no picture: %1)").arg(url.error()),
+                             {});
+            }
             settle();
         });
     }
