@@ -187,6 +187,9 @@ void XmppLink::onConnected()
     m_siblings.clear();
     qCInfo(lcXmpp) << "connected as" << m_client->configuration().jid() << "priority" << m_config.priority;
     m_uploader->discover(serverName());
+    // the presence sent on connecting is the one connectNow() built: a status text set meanwhile is not in it
+    if (m_client->clientPresence().statusText() != m_statusText)
+        m_client->setClientPresence(presence());
     Q_EMIT connectedChanged(true);
     flushOutbox();
 }
