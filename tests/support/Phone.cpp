@@ -41,6 +41,9 @@ void Phone::readEvents()
             m_messages << PhoneMessage{o.value(QStringLiteral("from")).toString(), o.value(QStringLiteral("to")).toString(),
                                        o.value(QStringLiteral("body")).toString(), o.value(QStringLiteral("oob_url")).toString(),
                                        o.value(QStringLiteral("delayed")).toBool(), QDateTime::currentDateTimeUtc()};
+        else if (o.value(QStringLiteral("event")) == QLatin1String("presence"))
+            m_presences << PhonePresence{o.value(QStringLiteral("from")).toString(), o.value(QStringLiteral("type")).toString(),
+                                         o.value(QStringLiteral("status")).toString()};
         else
             m_events << o;
     }
@@ -65,6 +68,13 @@ std::optional<QJsonObject> Phone::waitEvent(const QString &event, int timeoutMs)
 void Phone::send(const QString &to, const QString &body)
 {
     const QJsonObject cmd{{QStringLiteral("cmd"), QStringLiteral("send")}, {QStringLiteral("to"), to}, {QStringLiteral("body"), body}};
+    m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
+    m_process.waitForBytesWritten(1000);
+}
+
+void Phone::subscribe(const QString &to)
+{
+    const QJsonObject cmd{{QStringLiteral("cmd"), QStringLiteral("subscribe")}, {QStringLiteral("to"), to}};
     m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
     m_process.waitForBytesWritten(1000);
 }

@@ -20,12 +20,20 @@ struct PhoneMessage {
     QDateTime received;
 };
 
+// A presence stanza the phone received (subscription requests and answers included).
+struct PhonePresence {
+    QString from, type, status; // type: available, unavailable, subscribe, subscribed, ...
+};
+
 class Phone
 {
 public:
     ~Phone();
     bool start(const QString &jid, const QString &password, const ProsodyServer &server, QString *error);
     void send(const QString &to, const QString &body);
+    // Asks `to` for a presence subscription; its presences then arrive in presences().
+    void subscribe(const QString &to);
+    QList<PhonePresence> presences() const { return m_presences; }
     QList<PhoneMessage> messages() const { return m_messages; }
     void clear() { m_messages.clear(); }
     // Waits (running the event loop) for a message matching; returns it, or nullopt after timeoutMs.
@@ -42,6 +50,7 @@ private:
     QProcess m_process;
     QByteArray m_buffer;
     QList<PhoneMessage> m_messages;
+    QList<PhonePresence> m_presences;
     QList<QJsonObject> m_events;
     QString m_dir;
 };

@@ -3,8 +3,9 @@
 
 Control mode (for C++ tests): one JSON object per line on stdin, events as JSON lines on stdout.
   in:  {"cmd": "send", "to": JID, "body": TEXT} | {"cmd": "download", "url": URL, "path": FILE}
-       | {"cmd": "presence"} | {"cmd": "quit"}
+       | {"cmd": "presence"} | {"cmd": "subscribe", "to": JID} | {"cmd": "quit"}
   out: {"event": "connected"} | {"event": "message", "from", "to", "body", "oob_url", "delayed", "id"}
+       | {"event": "presence", "from", "type", "status"} (every presence stanza, subscriptions included)
        | {"event": "downloaded", "url", "path", "bytes", "content_type"} | {"event": "error", "what"}
 Script mode (the demo): --script "status;snapshot" sends each command to --to and prints what arrives;
   --expect-alert waits first for a motion alert with a picture; pictures are downloaded to --download-dir.
@@ -40,6 +41,8 @@ class Phone(slixmpp.ClientXMPP):
         self.messages = asyncio.Queue()
         self.add_event_handler("session_start", self.on_start)
         self.add_event_handler("message", self.on_message)
+        self.add_event_handler("presence", lambda p: emit({"event": "presence", "from": str(p["from"]),
+                                                           "type": p["type"], "status": p["status"]}))
         self.add_event_handler("presence_subscribe", lambda p: self.send_presence(pto=p["from"].bare, ptype="subscribed"))
         self.add_event_handler("failed_auth", lambda _: emit({"event": "error", "what": "authentication failed"}))
 
@@ -89,6 +92,8 @@ async def control(phone):
                 emit({"event": "error", "what": "download failed: %s" % e})
         elif cmd.get("cmd") == "presence":
             phone.send_presence()
+        elif cmd.get("cmd") == "subscribe":
+            phone.send_presence_subscription(pto=cmd["to"])
         elif cmd.get("cmd") == "quit":
             break
     phone.disconnect()
