@@ -230,6 +230,8 @@ void Appliance::sendMotionAlert()
         .then(this, [this, id, start, percent, person](std::expected<QByteArray, QString> jpeg) {
             if (m_open && m_open->id == id)
                 m_open->person = *person;
+            else
+                notePerson(id, *person); // the event ended before its check did
             if (jpeg)
                 m_events.attachSnapshot(id, *jpeg);
             else
@@ -249,6 +251,16 @@ void Appliance::sendMotionAlert()
             if (m_open && m_open->id == id)
                 m_open->alertSent = true;
         });
+}
+
+void Appliance::notePerson(int eventId, std::optional<bool> person)
+{
+    auto record = m_events.find(eventId);
+    if (!person || !record || record->person)
+        return;
+    record->person = person;
+    record->summary += QStringLiteral(", ") + personText(person);
+    m_events.update(*record);
 }
 
 void Appliance::onCameraState(FrameSource::State state, const QString &reason)
