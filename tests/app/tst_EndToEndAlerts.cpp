@@ -222,7 +222,8 @@ private Q_SLOTS:
         QVERIFY(m_camera.waitForFinished(5000));
         const auto lost = m_phone.waitFor(isCameraLost, (kCameraLostSeconds + 15) * 1000);
         QVERIFY2(lost, m_log.constData());
-        QVERIFY2(outage.elapsed() >= kCameraLostSeconds * 1000, qPrintable(QString::number(outage.elapsed())));
+        // not before the grace (a coarse QTimer may fire up to 5 % early)
+        QVERIFY2(outage.elapsed() >= kCameraLostSeconds * 950, qPrintable(QString::number(outage.elapsed())));
         QVERIFY2(lost->body.startsWith(QLatin1String("Camera lost in the garage: ")), qPrintable(lost->body));
         QCOMPARE(m_phone.countAfter(isCameraLost, 5000), 1);
 
