@@ -22,7 +22,6 @@ namespace garage {
 namespace {
 
 constexpr auto kAlertDelay = 2s;     // the alert picture is the best frame of an event's first seconds
-constexpr auto kCameraGrace = 30s;   // a camera that comes back within this is not worth a message
 
 QString clock(const QDateTime &t)
 {
@@ -49,7 +48,7 @@ Appliance::Appliance(const AppConfig &config, QObject *parent)
     m_alertDelay.setInterval(kAlertDelay);
     connect(&m_alertDelay, &QTimer::timeout, this, &Appliance::sendMotionAlert);
     m_cameraGrace.setSingleShot(true);
-    m_cameraGrace.setInterval(kCameraGrace);
+    m_cameraGrace.setInterval(config.alerts.cameraLostAfter); // a shorter outage is not worth a message
     connect(&m_cameraGrace, &QTimer::timeout, this, [this] {
         if (m_cameraDownSince.isValid() && !m_cameraLostAlerted) {
             m_cameraLostAlerted = true;
@@ -231,6 +230,8 @@ void Appliance::sendMotionAlert()
         .then(this, [this, id, start, percent, person](std::expected<QByteArray, QString> jpeg) {
             if (m_open && m_open->id == id)
                 m_open->person = *person;
+            else
+                notePerson(id, *person); // the event ended before its check did
             if (jpeg)
                 m_events.attachSnapshot(id, *jpeg);
             else
@@ -250,6 +251,16 @@ void Appliance::sendMotionAlert()
             if (m_open && m_open->id == id)
                 m_open->alertSent = true;
         });
+}
+
+void Appliance::notePerson(int eventId, std::optional<bool> person)
+{
+    auto record = m_events.find(eventId);
+    if (!person || !record || record->person)
+        return;
+    record->person = person;
+    record->summary += QStringLiteral(", ") + personText(person);
+    m_events.update(*record);
 }
 
 void Appliance::onCameraState(FrameSource::State state, const QString &reason)

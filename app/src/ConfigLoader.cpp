@@ -152,6 +152,8 @@ void readAlerts(IniSection s, AlertsConfig &c)
         s.seconds(QStringLiteral("cooldown_seconds"), c.cooldown, 0s, kDay));
     c.personsOnly = s.boolean(QStringLiteral("persons_only"), c.personsOnly);
     c.eventSummary = s.boolean(QStringLiteral("event_summary"), c.eventSummary);
+    c.cameraLostAfter = std::chrono::duration_cast<std::chrono::seconds>(
+        s.seconds(QStringLiteral("camera_lost_seconds"), c.cameraLostAfter, 1s, kDay));
     c.muteSchedule = s.text(QStringLiteral("mute_schedule"), c.muteSchedule);
     if (const auto schedule = MuteSchedule::parse(c.muteSchedule); !schedule)
         s.fail(QStringLiteral("mute_schedule"), c.muteSchedule, schedule.error());

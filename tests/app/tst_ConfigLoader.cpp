@@ -63,6 +63,7 @@ private Q_SLOTS:
         QCOMPARE(c.motion.eventGap, 10s);
         QCOMPARE(c.temperature.lowCelsius, std::optional<double>(2.0));
         QCOMPARE(c.alerts.cooldown, 300s);
+        QCOMPARE(c.alerts.cameraLostAfter, 30s);
     }
 
     void valuesAreRead()
@@ -71,7 +72,8 @@ private Q_SLOTS:
             kMinimal
             + "[motion]\nevent_gap = 2.5\nmask = 0,0 0.5,0 0.5,0.5 | 0.6,0.6 1,0.6 1,1\n"
               "[temperature]\nsource = ds18b20:28-000005e2fdc3\nlow = off\nhigh = 40\n"
-              "[xmpp]\nowners = Me@Example.org, wife@example.org\nrequire_keyword = always\n"));
+              "[xmpp]\nowners = Me@Example.org, wife@example.org\nrequire_keyword = always\n"
+              "[alerts]\ncamera_lost_seconds = 5\n"));
         QVERIFY2(result.ok(), qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
         QCOMPARE(result.config.motion.eventGap, 2500ms);
         QCOMPARE(result.config.motion.masks.size(), std::size_t(2));
@@ -81,6 +83,7 @@ private Q_SLOTS:
         QCOMPARE(result.config.xmpp.owners,
                  (QStringList{QStringLiteral("me@example.org"), QStringLiteral("wife@example.org")}));
         QVERIFY(result.config.xmpp.requireKeyword == KeywordPolicy::Always);
+        QCOMPARE(result.config.alerts.cameraLostAfter, 5s);
     }
 
     void badValue_data()
@@ -104,6 +107,7 @@ private Q_SLOTS:
         QTest::newRow("door line") << QByteArray("[door]\nline = 17\n") << "door/line";
         QTest::newRow("relative storage") << QByteArray("[storage]\ndir = var/lib\n") << "storage/dir";
         QTest::newRow("mute schedule") << QByteArray("[alerts]\nmute_schedule = weekdays 8-9\n") << "alerts/mute_schedule";
+        QTest::newRow("camera lost at once") << QByteArray("[alerts]\ncamera_lost_seconds = 0\n") << "alerts/camera_lost_seconds";
         QTest::newRow("missing jid") << QByteArray("[xmpp]\njid =\n") << "xmpp/jid";
     }
 

@@ -1,6 +1,6 @@
 // The owner's experience, end to end: garage-guard (the real executable) watches a clip of a person crossing, reads a
 // fake 1-Wire probe, and talks over a real Prosody to a real slixmpp phone. Alerts with pictures, status, frost and
-// recovery, arm/disarm/mute, the event history after a restart, and a clean stop on SIGTERM.
+// recovery, the presence line, arm/disarm/mute, the event history after a restart, and a clean stop on SIGTERM.
 #include "ClipWriter.h"
 #include "Phone.h"
 #include "ProsodyServer.h"
@@ -70,6 +70,16 @@ private:
         return m_phone.waitFor([&](const PhoneMessage &m) { return m.body.startsWith(expected); }, timeoutMs);
     }
 
+    // the status text of the appliance's latest presence as the phone saw it
+    QString presenceText() const
+    {
+        const auto presences = m_phone.presences();
+        for (auto it = presences.crbegin(); it != presences.crend(); ++it)
+            if (it->from.startsWith(m_bare + QLatin1Char('/')) && it->type == QLatin1String("available"))
+                return it->status;
+        return QStringLiteral("(no presence from %1)").arg(m_bare);
+    }
+
     int motionAlertsDuring(int ms)
     {
         const int before = m_phone.countAfter(isMotionAlert, 0);
@@ -134,6 +144,17 @@ private Q_SLOTS:
         QVERIFY(ask(QStringLiteral("temp"), QStringLiteral("Temperature: 4.5 °C")));
     }
 
+    void presenceShowsStateAndTemperature()
+    {
+        // the owner adds the appliance to the phone's contacts and sees its state next to its name
+        m_phone.subscribe(m_bare);
+        QTRY_COMPARE_WITH_TIMEOUT(presenceText(), QStringLiteral("armed · 4.5 °C"), 10000);
+        QVERIFY(ask(QStringLiteral("disarm"), QStringLiteral("Disarmed")));
+        QTRY_COMPARE_WITH_TIMEOUT(presenceText(), QStringLiteral("disarmed · 4.5 °C"), 10000);
+        QVERIFY(ask(QStringLiteral("arm"), QStringLiteral("Armed")));
+        QTRY_COMPARE_WITH_TIMEOUT(presenceText(), QStringLiteral("armed · 4.5 °C"), 10000);
+    }
+
     void frostAlertsOnceAndRecoversOnce()
     {
         setProbe(1000);
@@ -176,7 +197,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_log.contains("connected as"), 15000);
         const auto events = ask(QStringLiteral("events"), QStringLiteral("Last events"), 15000);
         QVERIFY2(events, m_log.constData());
-        QVERIFY(events->body.contains(QLatin1String("#1 ")));
+        QVERIFY2(events->body.contains(QLatin1String("#1 ")), qPrintable(events->body));
         QVERIFY(events->body.contains(QLatin1String("motion")));
         QVERIFY(events->body.contains(QLatin1String("temperature")));
         QVERIFY(ask(QStringLiteral("event 1"), QStringLiteral("#1 ")));

@@ -55,6 +55,8 @@ private:
     void onEventStarted(const MotionEvent &event);
     void onEventEnded(const MotionEvent &event);
     void sendMotionAlert();
+    // Completes the record of an event that ended before its person check finished.
+    void notePerson(int eventId, std::optional<bool> person);
     void onCameraState(FrameSource::State state, const QString &reason);
     void onReading(const TemperatureReading &reading);
     void onDoorChanged(bool open, const QDateTime &at);
