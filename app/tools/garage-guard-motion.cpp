@@ -1,6 +1,7 @@
 // garage-guard-motion: runs the appliance's motion detector over a video file as fast as it can (or at the video's
-// own rate with --realtime), prints one line per event (JSON with --json) and a summary, and with --preview writes a contact sheet of each event's best frame with
-// its boxes and the mask outline, so masks and thresholds are tuned by looking.
+// own rate with --realtime), prints one line per event (JSON with --json) and a summary, and with --preview writes a
+// contact sheet of each event's best frame with its boxes and the mask outline, so masks and thresholds are tuned by
+// looking.
 #include "app/ConfigLoader.h"
 #include "motion/Annotator.h"
 #include "motion/EventTracker.h"

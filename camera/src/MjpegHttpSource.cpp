@@ -33,8 +33,7 @@ QString MjpegHttpSource::describeSource() const
 void MjpegHttpSource::openStream()
 {
     closeStream(); // a stalled connection is abandoned, not waited for
-    m_parser = MjpegStreamParser();
-    m_accepted = false;
+    m_accepted = false; // the parser is made fresh for the response's boundary when it is accepted
     QNetworkRequest request(m_url);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);

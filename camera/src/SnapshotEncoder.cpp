@@ -10,21 +10,23 @@
 namespace garage {
 namespace {
 
+cv::Mat decodeJpeg(const void *data, qsizetype size)
+{
+    return cv::imdecode(cv::Mat(1, int(size), CV_8UC1, const_cast<void *>(data)), cv::IMREAD_COLOR);
+}
+
 // Full-resolution BGR copy of the frame (the one copy a snapshot needs).
 std::expected<cv::Mat, QString> toBgr(const SnapshotFrame &frame)
 {
     if (!frame.jpeg().isEmpty()) {
-        const QByteArray &jpeg = frame.jpeg();
-        cv::Mat bgr = cv::imdecode(cv::Mat(1, int(jpeg.size()), CV_8UC1, const_cast<char *>(jpeg.constData())),
-                                   cv::IMREAD_COLOR);
+        cv::Mat bgr = decodeJpeg(frame.jpeg().constData(), frame.jpeg().size());
         if (bgr.empty())
             return std::unexpected(QStringLiteral("the camera's JPEG does not decode"));
         return bgr;
     }
     QVideoFrame vf = frame.videoFrame();
     if (vf.pixelFormat() == QVideoFrameFormat::Format_Jpeg && vf.map(QVideoFrame::ReadOnly)) {
-        const cv::Mat bytes(1, vf.mappedBytes(0), CV_8UC1, vf.bits(0));
-        cv::Mat bgr = cv::imdecode(bytes, cv::IMREAD_COLOR);
+        cv::Mat bgr = decodeJpeg(vf.bits(0), vf.mappedBytes(0));
         vf.unmap();
         if (!bgr.empty())
             return bgr;

@@ -190,8 +190,9 @@ void XmppLink::onConnected()
 {
     m_failures = 0;
     m_siblings.clear();
+    const auto streamState = m_client->streamManagementState();
     const char *stream = "without stream management";
-    switch (m_client->streamManagementState()) {
+    switch (streamState) {
     case QXmppClient::NoStreamManagement: break;
     case QXmppClient::NewStream: stream = "new session"; break;
     case QXmppClient::ResumedStream: stream = "stream resumed"; break;
@@ -200,10 +201,9 @@ void XmppLink::onConnected()
                    << stream;
     // QXmpp announces the presence given to connectToServer(); the status may have changed since (while connecting),
     // and a resumed stream keeps the server's copy from before the break
-    if (m_client->streamManagementState() == QXmppClient::ResumedStream
-        || m_client->clientPresence().statusText() != m_statusText)
+    if (streamState == QXmppClient::ResumedStream || m_client->clientPresence().statusText() != m_statusText)
         m_client->setClientPresence(presence());
-    if (m_client->streamManagementState() != QXmppClient::ResumedStream) {
+    if (streamState != QXmppClient::ResumedStream) {
         ++m_generation; // a new session: acknowledgements of the old one will not come; send the alert again
         m_delivering = false;
     }
@@ -306,9 +306,7 @@ void XmppLink::sendImage(const QString &to, const QByteArray &jpeg, const QStrin
             m_client->send(std::move(m));
             return;
         }
-        const std::expected<QString, QString> kept = keepUndelivered(jpeg);
-        qCWarning(lcXmpp).noquote() << "picture not sent:" << url.error() << "-"
-                                    << (kept ? QStringLiteral("kept as ") + *kept : QStringLiteral("NOT kept: ") + kept.error());
+        const std::expected<QString, QString> kept = keepUndelivered(jpeg, url.error());
         const QString why = m_uploader->available()
             ? QStringLiteral("The picture could not be sent: %1.").arg(url.error())
             : QStringLiteral("No picture: snapshots need HTTP upload (XEP-0363) on the server, and %1 offers none "
@@ -320,15 +318,18 @@ void XmppLink::sendImage(const QString &to, const QByteArray &jpeg, const QStrin
     });
 }
 
-std::expected<QString, QString> XmppLink::keepUndelivered(const QByteArray &jpeg) const
+std::expected<QString, QString> XmppLink::keepUndelivered(const QByteArray &jpeg, const QString &whyNotSent) const
 {
     const QString name = QStringLiteral("undelivered/%1.jpg")
                              .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
     const QString path = m_storageDir + QLatin1Char('/') + name;
     QDir().mkpath(QFileInfo(path).absolutePath());
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(jpeg) != jpeg.size() || !file.commit())
+    if (!file.open(QIODevice::WriteOnly) || file.write(jpeg) != jpeg.size() || !file.commit()) {
+        qCWarning(lcXmpp).noquote() << "picture not sent:" << whyNotSent << "- NOT kept:" << file.errorString();
         return std::unexpected(file.errorString());
+    }
+    qCWarning(lcXmpp).noquote() << "picture not sent:" << whyNotSent << "- kept as" << name;
     return name;
 }
 
@@ -394,9 +395,7 @@ void XmppLink::flushOutbox()
                 sendToOwners(url->toString(), url->toString());
             } else {
                 // the alert's text goes out; its picture is not dropped with the outbox entry
-                const std::expected<QString, QString> kept = keepUndelivered(image);
-                qCWarning(lcXmpp).noquote() << "alert picture not sent:" << url.error() << "-"
-                                            << (kept ? QStringLiteral("kept as ") + *kept : QStringLiteral("NOT kept: ") + kept.error());
+                const std::expected<QString, QString> kept = keepUndelivered(image, url.error());
                 sendToOwners(kept ? QStringLiteral("(no picture: %1; it is kept on the appliance as %2)").arg(url.error(), *kept)
                                   : QStringLiteral("(no picture: %1)").arg(url.error()),
                              {});

@@ -66,8 +66,9 @@ private:
     QXmppPresence presence() const;
     AddressingContext addressingContext() const;
     QString readPassword() const;
-    // Saves a picture that could not be sent under <storage>/undelivered; returns its name relative to the storage.
-    std::expected<QString, QString> keepUndelivered(const QByteArray &jpeg) const;
+    // Saves a picture that could not be sent under <storage>/undelivered and logs why and where; returns its name
+    // relative to the storage.
+    std::expected<QString, QString> keepUndelivered(const QByteArray &jpeg, const QString &whyNotSent) const;
 
     XmppConfig m_config;
     QString m_storageDir;
