@@ -1,6 +1,7 @@
 // The per-frame motion pipeline: grey frame in, changed area, boxes and a motion verdict out. Downscale, blur,
-// compare with an adapting background (running average), threshold, mask, dilate, contours, minimum area; a change
-// over lightswitch_percent of the frame is a lighting change that re-baselines the background instead of motion.
+// compare with an adapting background (running average), threshold, mask, dilate (by pooling into cells), contours,
+// minimum area; a change over lightswitch_percent of the frame is a lighting change that re-baselines the background
+// instead of motion.
 #pragma once
 
 #include "motion/MotionConfig.h"
@@ -33,6 +34,7 @@ private:
     void downscaleAndBlur(const cv::Mat &grey);
     void adaptBackground(const cv::Mat &small, std::chrono::milliseconds timestamp);
     void rebaseline(const cv::Mat &small, std::chrono::milliseconds timestamp);
+    std::vector<cv::Rect> findRegions();
 
     MotionConfig m_config;
     cv::Size m_inputSize;
@@ -46,7 +48,7 @@ private:
     std::chrono::milliseconds m_lastAdapt{0};
     bool m_hasBackground = false;
     // scratch buffers, reused frame to frame
-    cv::Mat m_small, m_blurred, m_background8, m_diff, m_changed, m_half;
+    cv::Mat m_small, m_blurred, m_blurRows, m_background8, m_changed, m_half, m_cells, m_pooled;
 };
 
 } // namespace garage
