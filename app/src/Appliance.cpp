@@ -69,7 +69,9 @@ std::expected<void, QString> Appliance::start()
         return std::unexpected(QStringLiteral("storage/dir: %1").arg(error));
     loadState();
 
-    auto camera = createFrameSource(m_config.camera);
+    CameraConfig cameraConfig = m_config.camera;
+    cameraConfig.lumaWidth = m_config.motion.analysisWidth; // no wider luma than the analysis takes
+    auto camera = createFrameSource(cameraConfig);
     if (!camera)
         return std::unexpected(QStringLiteral("camera/source: %1").arg(camera.error()));
     m_camera = std::move(*camera);
@@ -139,7 +141,10 @@ void Appliance::stop()
 void Appliance::onFrame(const LumaFrame &frame)
 {
     m_lastFrameTime = frame.timestamp;
-    const FrameAnalysis analysis = m_detector.process(frame.grey, frame.timestamp);
+    FrameAnalysis analysis = m_detector.process(frame.grey, frame.timestamp);
+    if (frame.scale != 1) // boxes go on the full-size picture
+        for (cv::Rect &box : analysis.boxes)
+            box = cv::Rect(box.x * frame.scale, box.y * frame.scale, box.width * frame.scale, box.height * frame.scale);
     const EventUpdate update = m_tracker.update(frame.timestamp, frame.index, analysis);
     if (update.kind == EventUpdate::Kind::None)
         return;

@@ -108,12 +108,20 @@ bool FrameSource::frameArrived(const QString &description, std::chrono::millisec
     return m_pacer.take(timestamp); // a dropped frame costs nothing: not mapped, not decoded
 }
 
-void FrameSource::emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp)
+int jpegLumaScale(int width, int lumaWidth)
+{
+    int scale = 1;
+    while (lumaWidth > 0 && scale < 8 && width / (scale * 2) >= lumaWidth)
+        scale *= 2;
+    return scale;
+}
+
+void FrameSource::emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp, int scale)
 {
     m_analysedAtMs.push_back(m_clock.elapsed());
     while (!m_analysedAtMs.empty() && m_analysedAtMs.back() - m_analysedAtMs.front() > kFpsWindowMs)
         m_analysedAtMs.pop_front();
-    const LumaFrame luma{grey, timestamp, m_index++};
+    const LumaFrame luma{grey, timestamp, m_index++, scale};
     Q_EMIT frameReady(luma);
 }
 
@@ -164,14 +172,20 @@ void FrameSource::deliverJpeg(const QByteArray &jpeg)
     m_latest = SnapshotFrame(jpeg, size, timestamp);
     if (!frameArrived(QStringLiteral("%1x%2 MJPEG").arg(size.width()).arg(size.height()), timestamp))
         return;
-    // luma only: libjpeg skips the chroma planes and the colour conversion
-    cv::imdecode(cv::Mat(1, int(jpeg.size()), CV_8UC1, const_cast<char *>(jpeg.constData())), cv::IMREAD_GRAYSCALE,
-                 &m_scratch);
-    if (m_scratch.empty() || m_scratch.cols != size.width() || m_scratch.rows != size.height()) {
+    // luma only: libjpeg skips the chroma planes and the colour conversion, and at a reduced scale its inverse DCT
+    // makes the smaller picture directly (the analysis would only downscale a full-size one)
+    const int scale = jpegLumaScale(size.width(), m_config.lumaWidth);
+    const int flags = scale == 8 ? cv::IMREAD_REDUCED_GRAYSCALE_8
+                      : scale == 4 ? cv::IMREAD_REDUCED_GRAYSCALE_4
+                      : scale == 2 ? cv::IMREAD_REDUCED_GRAYSCALE_2
+                                   : cv::IMREAD_GRAYSCALE;
+    cv::imdecode(cv::Mat(1, int(jpeg.size()), CV_8UC1, const_cast<char *>(jpeg.constData())), flags, &m_scratch);
+    const QSize expected((size.width() + scale - 1) / scale, (size.height() + scale - 1) / scale);
+    if (m_scratch.empty() || m_scratch.cols != expected.width() || m_scratch.rows != expected.height()) {
         warnSkipped(QStringLiteral("a %1x%2 JPEG does not decode").arg(size.width()).arg(size.height()));
         return;
     }
-    emitLuma(m_scratch, timestamp);
+    emitLuma(m_scratch, timestamp, scale);
 }
 
 void FrameSource::beginStarting(const QString &reason)

@@ -23,6 +23,9 @@ class tst_FrameSourceReconnect : public QObject
 private Q_SLOTS:
     void initTestCase();
     void streamLumaMatchesTheCamerasPictures();
+    void reducedLumaIsTheDownscaledPicture();
+    void lumaScaleKeepsTheAnalysisWidth_data();
+    void lumaScaleKeepsTheAnalysisWidth();
     void notAStreamIsReported();
     void serverStopsAndReturns();
     void frozenServerStalls();
@@ -116,6 +119,69 @@ void tst_FrameSourceReconnect::streamLumaMatchesTheCamerasPictures()
     const cv::Mat decoded = cv::imdecode(std::vector<uchar>(jpeg->begin(), jpeg->end()), cv::IMREAD_COLOR);
     QCOMPARE(decoded.cols, 320);
     QCOMPARE(decoded.rows, 240);
+}
+
+// With a luma width to keep (the analysis width), JPEGs are decoded at a reduced scale: the grey frame is the
+// picture's luma downscaled, it says by how much, and the snapshot is still the camera's picture at full size.
+void tst_FrameSourceReconnect::reducedLumaIsTheDownscaledPicture()
+{
+    QVERIFY(startServer());
+    std::vector<cv::Mat> references;
+    for (int i = 0; i < 10; ++i) {
+        const cv::Mat bgr = cv::imread(m_dir.filePath(u"f%1.jpg"_s.arg(i, 2, 10, QLatin1Char('0'))).toStdString());
+        cv::Mat grey, small;
+        cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+        cv::resize(grey, small, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
+        references.push_back(small);
+    }
+    CameraConfig config;
+    config.source = u"http://127.0.0.1:%1/stream.mjpg"_s.arg(m_port);
+    config.analysisFps = 100;
+    config.lumaWidth = 160;
+    auto created = createFrameSource(config);
+    QVERIFY(created.has_value());
+    FrameSource &source = **created;
+    int frames = 0, wrong = 0;
+    connect(&source, &FrameSource::frameReady, this, [&](const LumaFrame &f) {
+        ++frames;
+        double best = 1e9;
+        if (f.scale == 2 && f.grey.cols == 160 && f.grey.rows == 120)
+            for (const cv::Mat &reference : references)
+                best = std::min(best, cv::norm(f.grey, reference, cv::NORM_L1) / double(f.grey.total()));
+        wrong += best < 3.0 ? 0 : 1; // libjpeg's scaled inverse DCT is close to an area average
+    });
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(frames >= 10, 15000);
+    source.stop();
+    QCOMPARE(wrong, 0);
+    QCOMPARE(source.frameSize(), QSize(320, 240));
+    const auto jpeg = source.snapshot().result();
+    QVERIFY(jpeg.has_value());
+    QCOMPARE(cv::imdecode(std::vector<uchar>(jpeg->begin(), jpeg->end()), cv::IMREAD_COLOR).cols, 320);
+}
+
+void tst_FrameSourceReconnect::lumaScaleKeepsTheAnalysisWidth_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("lumaWidth");
+    QTest::addColumn<int>("scale");
+    QTest::newRow("full size asked") << 1920 << 0 << 1;
+    QTest::newRow("640 for 320") << 640 << 320 << 2;
+    QTest::newRow("768 for 320") << 768 << 320 << 2;
+    QTest::newRow("1280 for 320") << 1280 << 320 << 4;
+    QTest::newRow("1920 for 320") << 1920 << 320 << 4;
+    QTest::newRow("2560 for 320") << 2560 << 320 << 8;
+    QTest::newRow("4096 for 320, at most 1/8") << 4096 << 320 << 8;
+    QTest::newRow("smaller than asked") << 240 << 320 << 1;
+    QTest::newRow("just too small to halve") << 639 << 320 << 1;
+}
+
+void tst_FrameSourceReconnect::lumaScaleKeepsTheAnalysisWidth()
+{
+    QFETCH(int, width);
+    QFETCH(int, lumaWidth);
+    QFETCH(int, scale);
+    QCOMPARE(jpegLumaScale(width, lumaWidth), scale);
 }
 
 // A URL that serves something else than an MJPEG stream: Offline with a reason that says so, and retried.

@@ -82,7 +82,7 @@ private:
     std::chrono::milliseconds streamClockTime() const;
     // A frame arrived: stall watchdog re-armed, Streaming. Returns whether the pacer wants it analysed.
     bool frameArrived(const QString &description, std::chrono::milliseconds timestamp);
-    void emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp);
+    void emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp, int scale = 1);
     void warnSkipped(const QString &why);
 
     CameraConfig m_config;
@@ -102,6 +102,10 @@ private:
     QString m_lastLumaError;
     bool m_running = false;
 };
+
+// The reduction (1, 2, 4 or 8) a JPEG frame this wide is decoded at: the largest that keeps its luma at least
+// lumaWidth wide (1 when lumaWidth is 0).
+int jpegLumaScale(int width, int lumaWidth);
 
 // The frame source for config.source: QCamera for camera / camera:<match> / /dev/videoN, an MJPEG reader for
 // http(s):// cameras, QMediaPlayer for files, file:// and rtsp://. A camera source matching no device gives an error naming the available devices.

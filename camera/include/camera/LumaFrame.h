@@ -11,6 +11,7 @@ struct LumaFrame {
     cv::Mat grey;                          // CV_8UC1 luma; wraps the mapped frame without copying: valid only during the frameReady emission
     std::chrono::milliseconds timestamp{}; // stream time, not wall clock
     std::int64_t index = 0;                // counter of frames handed to analysis
+    int scale = 1;                         // frame (snapshot) pixels per luma pixel: the luma was decoded reduced
 };
 
 } // namespace garage
