@@ -157,8 +157,9 @@ void poolAny(const cv::Mat &src, int cell, cv::Mat &dst, cv::Mat &rows)
     }
 }
 
-int markChanged(const cv::Mat &a, const cv::Mat &b, int threshold, const cv::Mat &mask, cv::Mat &changed)
+int markChanged(const cv::Mat &a, const cv::Mat &b, int threshold, const cv::Mat &mask, cv::Mat &changed, int gainQ7)
 {
+    gainQ7 = std::clamp(gainQ7, 0, 256);
     CV_Assert(a.type() == CV_8UC1 && b.type() == CV_8UC1 && a.size() == b.size());
     CV_Assert(mask.empty() || (mask.type() == CV_8UC1 && mask.size() == a.size()));
     const int w = a.cols, h = a.rows;
@@ -176,8 +177,15 @@ int markChanged(const cv::Mat &a, const cv::Mat &b, int threshold, const cv::Mat
         const cv::v_uint8x16 all = cv::v_setall_u8(0xFF);
         cv::v_uint8x16 ones = cv::v_setzero_u8(); // per lane: how many set; subtracting 0xFF (wrapping) adds one
         int lanesFilled = 0;
+        const cv::v_uint16x8 gain = cv::v_setall_u16(std::uint16_t(gainQ7));
         for (; x + 16 <= w; x += 16) {
-            cv::v_uint8x16 on = cv::v_gt(cv::v_absdiff(cv::v_load(pa + x), cv::v_load(pb + x)), vlimit);
+            cv::v_uint8x16 va = cv::v_load(pa + x);
+            if (gainQ7 != 128) { // a * gain / 128, saturated: 255 * 256 still fits 16 bits
+                cv::v_uint16x8 lo, hi;
+                cv::v_expand(va, lo, hi);
+                va = cv::v_pack(cv::v_shr<7>(cv::v_mul_wrap(lo, gain)), cv::v_shr<7>(cv::v_mul_wrap(hi, gain)));
+            }
+            cv::v_uint8x16 on = cv::v_gt(cv::v_absdiff(va, cv::v_load(pb + x)), vlimit);
             on = cv::v_and(on, pm ? cv::v_load(pm + x) : all);
             cv::v_store(out + x, on);
             ones = cv::v_sub_wrap(ones, on); // v_sub saturates on 8-bit lanes
@@ -194,7 +202,8 @@ int markChanged(const cv::Mat &a, const cv::Mat &b, int threshold, const cv::Mat
         count += int(cv::v_reduce_sum(cv::v_add(lo, hi)));
 #endif
         for (; x < w; ++x) {
-            const int d = pa[x] > pb[x] ? pa[x] - pb[x] : pb[x] - pa[x];
+            const int va = std::min(255, (pa[x] * gainQ7) >> 7);
+            const int d = va > pb[x] ? va - pb[x] : pb[x] - va;
             const std::uint8_t on = d > limit && (!pm || pm[x]) ? 0xFF : 0x00;
             out[x] = on;
             count += on & 1;

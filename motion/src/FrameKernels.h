@@ -21,7 +21,9 @@ void blur3x3(const cv::Mat &src, cv::Mat &dst, cv::Mat &rows);
 // a partial last cell left out. rows is scratch.
 void poolAny(const cv::Mat &src, int cell, cv::Mat &dst, cv::Mat &rows);
 
-// changed = 255 where |a - b| > threshold and mask is set (an empty mask: everywhere), else 0; returns how many.
-int markChanged(const cv::Mat &a, const cv::Mat &b, int threshold, const cv::Mat &mask, cv::Mat &changed);
+// changed = 255 where |a * gainQ7 / 128 - b| > threshold and mask is set (an empty mask: everywhere), else 0;
+// returns how many. gainQ7 (0..256, 128 = 1) takes out a change of the whole picture's brightness.
+int markChanged(const cv::Mat &a, const cv::Mat &b, int threshold, const cv::Mat &mask, cv::Mat &changed,
+                int gainQ7 = 128);
 
 } // namespace garage

@@ -86,6 +86,7 @@ void MotionDetector::adaptBackground(const cv::Mat &small, std::chrono::millisec
     const double tau = std::max(1.0, m_config.absorbTime.count() / 3.0);
     cv::accumulateWeighted(small, m_background, 1.0 - std::exp(-dt / tau));
     m_background.convertTo(m_background8, CV_8U);
+    m_backgroundMean = cv::mean(m_background8)[0];
     m_lastAdapt = timestamp;
 }
 
@@ -93,6 +94,7 @@ void MotionDetector::rebaseline(const cv::Mat &small, std::chrono::milliseconds 
 {
     small.convertTo(m_background, CV_32F);
     small.copyTo(m_background8);
+    m_backgroundMean = cv::mean(m_background8)[0];
     m_lastAdapt = timestamp;
 }
 
@@ -125,6 +127,20 @@ std::vector<cv::Rect> MotionDetector::findRegions()
     return boxes;
 }
 
+// A cloud, dusk or the camera's exposure make the whole picture darker or brighter, slowly enough that the background
+// lags and a large share of the view differs, too little at once to be a lighting change. The ratio of the mean
+// brightness of background and frame takes that out before the comparison (in 1/128 steps; a change under 3 % or
+// a near-black picture is left alone). A person or car moves the mean a little too, and is still far off the
+// compensated background.
+int MotionDetector::brightnessGain() const
+{
+    const double frameMean = cv::mean(m_blurred)[0];
+    if (frameMean < 8 || m_backgroundMean < 8)
+        return 128;
+    const double gain = std::clamp(m_backgroundMean / frameMean, 0.5, 2.0);
+    return std::abs(gain - 1.0) < 0.03 ? 128 : int(std::lround(gain * 128));
+}
+
 FrameAnalysis MotionDetector::process(const cv::Mat &grey, std::chrono::milliseconds timestamp)
 {
     FrameAnalysis result;
@@ -144,7 +160,7 @@ FrameAnalysis MotionDetector::process(const cv::Mat &grey, std::chrono::millisec
     }
 
     const int changed = markChanged(m_blurred, m_background8, m_config.threshold, m_hasMask ? m_mask : cv::Mat(),
-                                    m_changed);
+                                    m_changed, brightnessGain());
     result.changedPercent = 100.0 * changed / m_unmaskedPixels;
 
     if (result.changedPercent >= m_config.lightswitchPercent || m_lightingHold > 0) {

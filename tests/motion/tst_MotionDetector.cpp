@@ -15,6 +15,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include <algorithm>
+
 using namespace garage;
 using namespace std::chrono_literals;
 
@@ -118,13 +120,40 @@ private Q_SLOTS:
 
     void lightSwitchIsNotMotion()
     {
+        // the garage light goes on: a lamp on the left, so the picture brightens unevenly (not one gain for all)
         const auto run = runClip(clip("light", {{640, 480}, 10, 8, [](cv::Mat &f, int, double t) {
-                                          if (t >= 3.0)
-                                              f += cv::Scalar(70, 70, 70); // the garage light goes on
+                                          if (t < 3.0)
+                                              return;
+                                          for (int x = 0; x < f.cols; ++x)
+                                              f.col(x) += cv::Scalar::all(110.0 * (1.0 - double(x) / f.cols));
                                       }}),
                                  testConfig());
         QCOMPARE(run.events.size(), std::size_t(0));
-        QVERIFY(run.lightingFrames > 0);
+        QVERIFY(run.lightingFrames > 0); // seen, and re-learnt as a lighting change
+    }
+
+    void slowCloudIsNotMotion()
+    {
+        // a cloud: the whole picture darkens by 35 % over 4 s, stays 3 s, and brightens back over 4 s; too slow to be
+        // a light switch, too fast for the background to follow
+        const auto run = runClip(clip("cloud", {{640, 480}, 10, 16, [](cv::Mat &f, int, double t) {
+                                          const double down = std::clamp((t - 2.0) / 4.0, 0.0, 1.0);
+                                          const double up = std::clamp((t - 9.0) / 4.0, 0.0, 1.0);
+                                          f.convertTo(f, -1, 1.0 - 0.35 * (down - up));
+                                      }}),
+                                 testConfig());
+        QCOMPARE(run.events.size(), std::size_t(0));
+        // and a person crossing under the cloud is still seen
+        auto person = crossing(6.0, 9.0);
+        const auto shaded = runClip(clip("cloud-person", {{640, 480}, 10, 16, [&](cv::Mat &f, int n, double t) {
+                                             person(f, n, t);
+                                             const double down = std::clamp((t - 2.0) / 4.0, 0.0, 1.0);
+                                             const double up = std::clamp((t - 9.0) / 4.0, 0.0, 1.0);
+                                             f.convertTo(f, -1, 1.0 - 0.35 * (down - up));
+                                         }}),
+                                    testConfig());
+        QCOMPARE(shaded.events.size(), std::size_t(1));
+        QVERIFY(shaded.events[0].start >= 5500ms && shaded.events[0].start <= 7000ms);
     }
 
     void sensorNoiseIsNotMotion()

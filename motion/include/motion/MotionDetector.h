@@ -35,6 +35,7 @@ private:
     void adaptBackground(const cv::Mat &small, std::chrono::milliseconds timestamp);
     void rebaseline(const cv::Mat &small, std::chrono::milliseconds timestamp);
     std::vector<cv::Rect> findRegions();
+    int brightnessGain() const;
 
     MotionConfig m_config;
     cv::Size m_inputSize;
@@ -47,6 +48,7 @@ private:
     int m_lightingHold = 0;          // frames left to re-baseline after a lighting change
     std::chrono::milliseconds m_lastAdapt{0};
     bool m_hasBackground = false;
+    double m_backgroundMean = 0;     // mean grey level of m_background8
     // scratch buffers, reused frame to frame
     cv::Mat m_small, m_blurred, m_blurRows, m_background8, m_changed, m_half, m_cells, m_pooled;
 };
