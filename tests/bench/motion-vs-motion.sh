@@ -5,7 +5,8 @@
 #           QMediaPlayer), and the same detector in garage-guard-motion --realtime (OpenCV's ffmpeg decode, no Qt)
 #   mjpeg - an MJPEG network camera: the clip's frames as JPEG (quality 85) served over HTTP by
 #           tests/camera/mjpeg_server.py (its CPU counted for neither), Motion through netcam_url
-# Prints each process's CPU seconds per frame, % of one core, the ratio, and each one's event count.
+# Prints each process's CPU seconds per frame, % of one core, the ratio, and each one's event count; and the CPU of
+# decoding alone (bench_decode_floor: no analysis at all), the floor under any program that decodes the same stream.
 #   deploy/env.sh --private-net tests/bench/motion-vs-motion.sh [BUILD_DIR=build/release] [SECONDS=60] [file|mjpeg|both]
 set -euo pipefail
 build=${1:-build/release}
@@ -16,8 +17,8 @@ which=${3:-both}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 clip=${CLIP:-/usr/share/doc/opencv-doc/examples/data/vtest.avi}
 work=$(mktemp -d)
-mpid= gpid= spid= tpid=
-trap 'kill $mpid $gpid $spid $tpid 2>/dev/null || true; rm -rf "$work"' EXIT
+mpid= gpid= spid= tpid= fpid=
+trap 'kill $mpid $gpid $spid $tpid $fpid 2>/dev/null || true; rm -rf "$work"' EXIT
 ticks=$(getconf CLK_TCK)
 cpu_seconds() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
 
@@ -65,17 +66,25 @@ CONF
     tpid=$!
   fi
 
+  if [ "$label" = file ]; then
+    "$build/bin/bench_decode_floor" file "$clip" &
+  else
+    "$build/bin/bench_decode_floor" jpeg "$work/jpeg" 2 &
+  fi
+  fpid=$!
+
   # steady state only: start-up (loading libraries, opening the source) is not a per-frame cost
   sleep "$warm"
-  local m0 g0 t0= m g t= frames motion_events gg_events
-  m0=$(cpu_seconds $mpid); g0=$(cpu_seconds $gpid)
+  local m0 g0 t0= f0 m g t= f frames motion_events gg_events
+  m0=$(cpu_seconds $mpid); g0=$(cpu_seconds $gpid); f0=$(cpu_seconds $fpid)
   [ -n "$tpid" ] && t0=$(cpu_seconds $tpid)
   sleep $((secs - warm))
   m=$(awk -v a="$(cpu_seconds $mpid)" -v b="$m0" 'BEGIN { printf "%.3f", a - b }')
   g=$(awk -v a="$(cpu_seconds $gpid)" -v b="$g0" 'BEGIN { printf "%.3f", a - b }')
   [ -n "$tpid" ] && t=$(awk -v a="$(cpu_seconds $tpid)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
-  kill $mpid $gpid $tpid 2>/dev/null || true
-  wait $mpid $gpid $tpid 2>/dev/null || true
+  f=$(awk -v a="$(cpu_seconds $fpid)" -v b="$f0" 'BEGIN { printf "%.3f", a - b }')
+  kill $mpid $gpid $tpid $fpid 2>/dev/null || true
+  wait $mpid $gpid $tpid $fpid 2>/dev/null || true
   frames=$(((secs - warm) * 10))
   motion_events=$( [ -f "$dir/motion-events" ] && wc -l < "$dir/motion-events" || echo 0)
   gg_events=$(grep -c "motion event .* started" "$dir/gg.log" || true)
@@ -84,6 +93,10 @@ CONF
     printf "  Motion 4.7    : %.3f CPU s = %.2f ms/frame = %.2f %% of one core, %d event(s)\n", m, 1000*m/f, 100*m/s, me
     printf "  garage-guard  : %.3f CPU s = %.2f ms/frame = %.2f %% of one core, %d event(s)\n", g, 1000*g/f, 100*g/s, ge
     if (g > 0) printf "  ratio Motion / garage-guard: %.2fx\n", m/g
+  }'
+  awk -v m="$m" -v d="$f" -v fr="$frames" -v l="$label" 'BEGIN {
+    what = l == "file" ? "ffmpeg via OpenCV, grab only" : "libjpeg, luma at 1/2 scale"
+    printf "  decoding alone (%s, no analysis): %.2f ms/frame; Motion / decoding alone: %.2fx, the most any program decoding this stream could reach\n", what, 1000*d/fr, (d > 0 ? m/d : 0)
   }'
   if [ -n "$t" ]; then
     awk -v m="$m" -v t="$t" -v f="$frames" -v s="$((secs - warm))" 'BEGIN {
