@@ -142,9 +142,8 @@ void Appliance::onFrame(const LumaFrame &frame)
 {
     m_lastFrameTime = frame.timestamp;
     FrameAnalysis analysis = m_detector.process(frame.grey, frame.timestamp);
-    if (frame.scale != 1) // boxes go on the full-size picture
-        for (cv::Rect &box : analysis.boxes)
-            box = cv::Rect(box.x * frame.scale, box.y * frame.scale, box.width * frame.scale, box.height * frame.scale);
+    for (cv::Rect &box : analysis.boxes) // boxes go on the full-size picture
+        box = frame.toFrame(box);
     const EventUpdate update = m_tracker.update(frame.timestamp, frame.index, analysis);
     if (update.kind == EventUpdate::Kind::None)
         return;

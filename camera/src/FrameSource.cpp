@@ -97,13 +97,13 @@ std::chrono::milliseconds FrameSource::streamClockTime() const
     return std::chrono::milliseconds(m_streamClock.isValid() ? m_streamClock.elapsed() : 0);
 }
 
-bool FrameSource::frameArrived(const QString &description, std::chrono::milliseconds timestamp)
+bool FrameSource::frameArrived(const std::function<QString()> &describe, std::chrono::milliseconds timestamp)
 {
     m_stallTimer.start();
-    if (m_state != State::Streaming) {
+    if (m_state != State::Streaming) { // the description is only made for the state change, not for every frame
         m_reconnectTimer.stop();
         m_backoff.reset();
-        setState(State::Streaming, description);
+        setState(State::Streaming, describe());
     }
     return m_pacer.take(timestamp); // a dropped frame costs nothing: not mapped, not decoded
 }
@@ -138,9 +138,11 @@ void FrameSource::deliverFrame(const QVideoFrame &incoming)
         return;
     m_latest = SnapshotFrame(incoming); // shared, no pixel copy
     const auto timestamp = streamTime(incoming);
-    if (!frameArrived(QStringLiteral("%1x%2 %3").arg(incoming.width()).arg(incoming.height())
-                          .arg(QVideoFrameFormat::pixelFormatToString(incoming.pixelFormat())),
-                      timestamp))
+    const auto describe = [&incoming] {
+        return QStringLiteral("%1x%2 %3").arg(incoming.width()).arg(incoming.height())
+            .arg(QVideoFrameFormat::pixelFormatToString(incoming.pixelFormat()));
+    };
+    if (!frameArrived(describe, timestamp))
         return;
 
     QVideoFrame frame = incoming;
@@ -170,7 +172,7 @@ void FrameSource::deliverJpeg(const QByteArray &jpeg)
     }
     const auto timestamp = streamClockTime(); // MJPEG over HTTP carries no timestamps
     m_latest = SnapshotFrame(jpeg, size, timestamp);
-    if (!frameArrived(QStringLiteral("%1x%2 MJPEG").arg(size.width()).arg(size.height()), timestamp))
+    if (!frameArrived([size] { return QStringLiteral("%1x%2 MJPEG").arg(size.width()).arg(size.height()); }, timestamp))
         return;
     // luma only: libjpeg skips the chroma planes and the colour conversion, and at a reduced scale its inverse DCT
     // makes the smaller picture directly (the analysis would only downscale a full-size one)

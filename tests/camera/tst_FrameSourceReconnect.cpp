@@ -142,8 +142,13 @@ void tst_FrameSourceReconnect::reducedLumaIsTheDownscaledPicture()
     QVERIFY(created.has_value());
     FrameSource &source = **created;
     int frames = 0, wrong = 0;
+    cv::Rect circleOnFrame; // where the first frame's white circle lies on the full-size picture
     connect(&source, &FrameSource::frameReady, this, [&](const LumaFrame &f) {
-        ++frames;
+        if (frames++ == 0) {
+            cv::Mat white;
+            cv::threshold(f.grey, white, 200, 255, cv::THRESH_BINARY);
+            circleOnFrame = f.toFrame(cv::boundingRect(white));
+        }
         double best = 1e9;
         if (f.scale == 2 && f.grey.cols == 160 && f.grey.rows == 120)
             for (const cv::Mat &reference : references)
@@ -154,6 +159,10 @@ void tst_FrameSourceReconnect::reducedLumaIsTheDownscaledPicture()
     QTRY_VERIFY_WITH_TIMEOUT(frames >= 10, 15000);
     source.stop();
     QCOMPARE(wrong, 0);
+    // the circle (radius 20 at y 120 of the 320x240 picture) found on the reduced luma, put back on the picture
+    QVERIFY2(std::abs(circleOnFrame.y - 100) <= 4 && std::abs(circleOnFrame.height - 40) <= 6,
+             qPrintable(u"%1,%2 %3x%4"_s.arg(circleOnFrame.x).arg(circleOnFrame.y).arg(circleOnFrame.width).arg(circleOnFrame.height)));
+    QVERIFY(std::abs(circleOnFrame.width - 40) <= 6);
     QCOMPARE(source.frameSize(), QSize(320, 240));
     const auto jpeg = source.snapshot().result();
     QVERIFY(jpeg.has_value());

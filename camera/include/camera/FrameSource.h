@@ -81,7 +81,7 @@ private:
     std::chrono::milliseconds streamTime(const QVideoFrame &frame);
     std::chrono::milliseconds streamClockTime() const;
     // A frame arrived: stall watchdog re-armed, Streaming. Returns whether the pacer wants it analysed.
-    bool frameArrived(const QString &description, std::chrono::milliseconds timestamp);
+    bool frameArrived(const std::function<QString()> &describe, std::chrono::milliseconds timestamp);
     void emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp, int scale = 1);
     void warnSkipped(const QString &why);
 

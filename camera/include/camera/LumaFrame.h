@@ -12,6 +12,12 @@ struct LumaFrame {
     std::chrono::milliseconds timestamp{}; // stream time, not wall clock
     std::int64_t index = 0;                // counter of frames handed to analysis
     int scale = 1;                         // frame (snapshot) pixels per luma pixel: the luma was decoded reduced
+
+    // a rectangle found on the luma, on the full-size frame (the snapshot)
+    cv::Rect toFrame(const cv::Rect &onLuma) const
+    {
+        return {onLuma.x * scale, onLuma.y * scale, onLuma.width * scale, onLuma.height * scale};
+    }
 };
 
 } // namespace garage
