@@ -33,6 +33,7 @@ private Q_SLOTS:
 
 private:
     bool startServer();
+    cv::Mat pictureLuma(int index) const; // the luma of the camera's picture f<index>.jpg
     QTemporaryDir m_dir;
     quint16 m_port = 0;
     QProcess m_server;
@@ -49,6 +50,14 @@ void tst_FrameSourceReconnect::initTestCase()
     QTcpServer probe; // a free port for this run
     QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
     m_port = probe.serverPort();
+}
+
+cv::Mat tst_FrameSourceReconnect::pictureLuma(int index) const
+{
+    const cv::Mat bgr = cv::imread(m_dir.filePath(u"f%1.jpg"_s.arg(index, 2, 10, QLatin1Char('0'))).toStdString());
+    cv::Mat grey;
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    return grey;
 }
 
 bool tst_FrameSourceReconnect::startServer()
@@ -76,12 +85,8 @@ void tst_FrameSourceReconnect::streamLumaMatchesTheCamerasPictures()
 {
     QVERIFY(startServer());
     std::vector<cv::Mat> references;
-    for (int i = 0; i < 10; ++i) {
-        const cv::Mat bgr = cv::imread(m_dir.filePath(u"f%1.jpg"_s.arg(i, 2, 10, QLatin1Char('0'))).toStdString());
-        cv::Mat grey;
-        cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
-        references.push_back(grey);
-    }
+    for (int i = 0; i < 10; ++i)
+        references.push_back(pictureLuma(i));
     CameraConfig config;
     config.source = u"http://127.0.0.1:%1/stream.mjpg"_s.arg(m_port);
     config.analysisFps = 100; // every frame
@@ -128,10 +133,8 @@ void tst_FrameSourceReconnect::reducedLumaIsTheDownscaledPicture()
     QVERIFY(startServer());
     std::vector<cv::Mat> references;
     for (int i = 0; i < 10; ++i) {
-        const cv::Mat bgr = cv::imread(m_dir.filePath(u"f%1.jpg"_s.arg(i, 2, 10, QLatin1Char('0'))).toStdString());
-        cv::Mat grey, small;
-        cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
-        cv::resize(grey, small, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
+        cv::Mat small;
+        cv::resize(pictureLuma(i), small, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
         references.push_back(small);
     }
     CameraConfig config;

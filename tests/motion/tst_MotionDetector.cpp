@@ -73,6 +73,14 @@ std::function<void(cv::Mat &, int, double)> crossing(double t0, double t1)
     };
 }
 
+// a cloud: the whole picture darkens by 35 % over 4 s from 2 s, stays 3 s, and brightens back over 4 s
+void darkenUnderCloud(cv::Mat &frame, double t)
+{
+    const double down = std::clamp((t - 2.0) / 4.0, 0.0, 1.0);
+    const double up = std::clamp((t - 9.0) / 4.0, 0.0, 1.0);
+    frame.convertTo(frame, -1, 1.0 - 0.35 * (down - up));
+}
+
 } // namespace
 
 class TestMotionDetector : public QObject
@@ -134,22 +142,15 @@ private Q_SLOTS:
 
     void slowCloudIsNotMotion()
     {
-        // a cloud: the whole picture darkens by 35 % over 4 s, stays 3 s, and brightens back over 4 s; too slow to be
-        // a light switch, too fast for the background to follow
-        const auto run = runClip(clip("cloud", {{640, 480}, 10, 16, [](cv::Mat &f, int, double t) {
-                                          const double down = std::clamp((t - 2.0) / 4.0, 0.0, 1.0);
-                                          const double up = std::clamp((t - 9.0) / 4.0, 0.0, 1.0);
-                                          f.convertTo(f, -1, 1.0 - 0.35 * (down - up));
-                                      }}),
+        // too slow to be a light switch, too fast for the background to follow
+        const auto run = runClip(clip("cloud", {{640, 480}, 10, 16, [](cv::Mat &f, int, double t) { darkenUnderCloud(f, t); }}),
                                  testConfig());
         QCOMPARE(run.events.size(), std::size_t(0));
         // and a person crossing under the cloud is still seen
         auto person = crossing(6.0, 9.0);
         const auto shaded = runClip(clip("cloud-person", {{640, 480}, 10, 16, [&](cv::Mat &f, int n, double t) {
                                              person(f, n, t);
-                                             const double down = std::clamp((t - 2.0) / 4.0, 0.0, 1.0);
-                                             const double up = std::clamp((t - 9.0) / 4.0, 0.0, 1.0);
-                                             f.convertTo(f, -1, 1.0 - 0.35 * (down - up));
+                                             darkenUnderCloud(f, t);
                                          }}),
                                     testConfig());
         QCOMPARE(shaded.events.size(), std::size_t(1));
