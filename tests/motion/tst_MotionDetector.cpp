@@ -253,6 +253,16 @@ private Q_SLOTS:
         QVERIFY(frame.at<cv::Vec3b>(60, 160)[2] > 200);                       // mask outline in red
     }
 
+    void captionIsDrawableAscii()
+    {
+        // the app's captions carry '·' and '°C', which the Hershey font would draw as "??"
+        QCOMPARE(drawableCaption("garage \u00b7 2026-12-01 22:21:16 \u00b7 motion 3.4 %"),
+                 std::string("garage - 2026-12-01 22:21:16 - motion 3.4 %"));
+        QCOMPARE(drawableCaption("4.5 \u00b0C"), std::string("4.5 degC"));
+        QCOMPARE(drawableCaption("Gar\u00e7age \u2603 ok"), std::string("Gar?age ? ok"));
+        QCOMPARE(drawableCaption("\xe2"), std::string("?")); // cut short
+    }
+
     void boundaryFrames()
     {
         MotionDetector detector(testConfig());
