@@ -100,7 +100,8 @@ void MotionDetector::rebaseline(const cv::Mat &small, std::chrono::milliseconds 
 
 // The changed regions, as boxes in input-frame coordinates. Changed pixels are pooled into cells of 2 x
 // dilate_iterations pixels (a cell is set when any of its pixels changed): that does what as many 3x3 dilations do,
-// joining changed pixels up to that far apart into one region, and leaves the contour search a grid 16x smaller.
+// joining changed pixels up to that far apart into one region, and leaves the contour search a grid 16x smaller
+// (at the default 4-pixel cells).
 std::vector<cv::Rect> MotionDetector::findRegions()
 {
     const int cell = std::max(1, 2 * m_config.dilateIterations);
