@@ -108,6 +108,11 @@ bool FrameSource::frameArrived(const std::function<QString()> &describe, std::ch
     return m_pacer.take(timestamp); // a dropped frame costs nothing: not mapped, not decoded
 }
 
+QString FrameSource::supervisionProblem(std::chrono::steady_clock::time_point) const
+{
+    return {};
+}
+
 int jpegLumaScale(int width, int lumaWidth)
 {
     int scale = 1;

@@ -6,6 +6,8 @@ SnapshotFrame::SnapshotFrame() = default;
 
 SnapshotFrame::SnapshotFrame(const QVideoFrame &frame)
     : m_frame(frame)
+    , m_capturedAt(QDateTime::currentDateTimeUtc())
+    , m_capturedSteady(std::chrono::steady_clock::now())
 {
 }
 
@@ -13,6 +15,8 @@ SnapshotFrame::SnapshotFrame(const QByteArray &jpeg, QSize size, std::chrono::mi
     : m_jpeg(jpeg)
     , m_jpegSize(size)
     , m_jpegTime(timestamp)
+    , m_capturedAt(QDateTime::currentDateTimeUtc())
+    , m_capturedSteady(std::chrono::steady_clock::now())
 {
 }
 

@@ -19,6 +19,11 @@ TemperatureSensor::~TemperatureSensor()
     m_worker.waitForDone(); // a read in flight uses this object
 }
 
+QString TemperatureSensor::supervisionProblem(std::chrono::steady_clock::time_point) const
+{
+    return {};
+}
+
 void TemperatureSensor::start()
 {
     m_timer.start();

@@ -52,7 +52,7 @@ QXmppMessage chatMessage(const QString &to, const QString &body)
 
 } // namespace
 
-XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QObject *parent)
+XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadPool *, QObject *parent)
     : QObject(parent),
       m_config(config),
       m_storageDir(storageDir),
@@ -338,6 +338,27 @@ void XmppLink::alert(const QString &text, const QByteArray &jpeg)
     const OutboxEntry e = m_outbox.add(text, jpeg);
     qCInfo(lcXmpp) << "alert" << e.seq << "queued" << (e.hasImage ? "with picture" : "");
     flushOutbox();
+}
+
+void XmppLink::alert(const OutgoingAlert &a)
+{
+    QByteArray jpeg = a.jpeg;
+    if (jpeg.isEmpty() && !a.picture.isEmpty()) {
+        QFile file(m_storageDir + QLatin1Char('/') + a.picture);
+        if (file.open(QIODevice::ReadOnly))
+            jpeg = file.readAll();
+    }
+    alert(a.text, jpeg);
+}
+
+QString XmppLink::connectionProblem() const
+{
+    return {};
+}
+
+QString XmppLink::supervisionProblem(std::chrono::steady_clock::time_point) const
+{
+    return {};
 }
 
 void XmppLink::flushOutbox()

@@ -46,6 +46,9 @@ public:
     // JPEG of the latest frame with the configured quality and width, encoded on the thread pool.
     QFuture<std::expected<QByteArray, QString>> snapshot(std::function<void(cv::Mat &bgr)> annotate = {}) const;
     const CameraConfig &config() const { return m_config; }
+    // For the watchdog: empty while the source is running or actively recovering (streaming, opening, a reconnect
+    // scheduled); otherwise what is stuck.
+    QString supervisionProblem(std::chrono::steady_clock::time_point now) const;
 
 Q_SIGNALS:
     void frameReady(const garage::LumaFrame &frame); // emitted on the thread that owns the source

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QSize>
 #include <QVideoFrame>
 #include <chrono>
@@ -19,6 +20,10 @@ public:
     bool isNull() const;
     QSize size() const;
     std::chrono::milliseconds timestamp() const; // stream time (0 when the stream gives none)
+    // When the frame was captured (taken as: when it reached us): wall clock for captions and replies only, the
+    // steady clock for every "how old is it" question.
+    QDateTime capturedAt() const { return m_capturedAt; }
+    std::chrono::steady_clock::time_point capturedSteady() const { return m_capturedSteady; }
     const QVideoFrame &videoFrame() const { return m_frame; } // invalid for a JPEG frame
     const QByteArray &jpeg() const { return m_jpeg; }         // empty for a video frame
 
@@ -27,6 +32,8 @@ private:
     QByteArray m_jpeg;
     QSize m_jpegSize;
     std::chrono::milliseconds m_jpegTime{};
+    QDateTime m_capturedAt;
+    std::chrono::steady_clock::time_point m_capturedSteady{};
 };
 
 } // namespace garage

@@ -24,14 +24,21 @@ public:
     bool isOpen() const { return m_open.value_or(false); }
     bool isKnown() const { return m_open.has_value(); }
     QDateTime since() const { return m_since; }
+    // Why the state is unknown (chip missing, line request failed ...), empty when the contact works.
+    QString problem() const { return m_problem; }
+    // For the watchdog: empty while the contact works or is actively retrying; otherwise what is stuck.
+    QString supervisionProblem(std::chrono::steady_clock::time_point now) const;
 
 Q_SIGNALS:
     void doorChanged(bool open, const QDateTime &at);
     void leftOpen(std::chrono::seconds openFor);
+    // The contact became unusable (reason says why) or usable again (reason empty).
+    void availabilityChanged(bool available, const QString &reason);
 
 protected:
     // A raw level from the line (true = electrically active/high). The first level sets the state without a signal.
     void rawLevel(bool high, const QDateTime &at);
+    QString m_problem;
 
 private:
     void commit();

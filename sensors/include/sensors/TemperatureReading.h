@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <chrono>
 
 namespace garage {
 
@@ -12,11 +13,15 @@ struct TemperatureReading {
     QDateTime time; // when measured
     Quality quality = Quality::Error;
     QString reason; // for Stale/Error, e.g. "CRC check failed"
+    std::chrono::steady_clock::time_point steadyTime{}; // when measured, for ages and durations (time is for display)
 
-    static TemperatureReading ok(double celsius) { return {celsius, QDateTime::currentDateTimeUtc(), Quality::Ok, {}}; }
+    static TemperatureReading ok(double celsius)
+    {
+        return {celsius, QDateTime::currentDateTimeUtc(), Quality::Ok, {}, std::chrono::steady_clock::now()};
+    }
     static TemperatureReading error(const QString &reason)
     {
-        return {0, QDateTime::currentDateTimeUtc(), Quality::Error, reason};
+        return {0, QDateTime::currentDateTimeUtc(), Quality::Error, reason, std::chrono::steady_clock::now()};
     }
 };
 

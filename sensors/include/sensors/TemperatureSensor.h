@@ -24,6 +24,8 @@ public:
     void stop();
     virtual QString description() const = 0;
     TemperatureReading latest() const { return m_latest; }
+    // For the watchdog: empty while polling works or is actively retrying; otherwise what is stuck.
+    QString supervisionProblem(std::chrono::steady_clock::time_point now) const;
 
     // One blocking read; called on a worker thread, must be thread-safe.
     virtual TemperatureReading readOnce() const = 0;

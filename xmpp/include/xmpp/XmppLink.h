@@ -8,12 +8,15 @@
 #include "xmpp/Outbox.h"
 #include "xmpp/XmppConfig.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QTimer>
 
+#include <chrono>
 #include <expected>
 #include <memory>
 
+class QThreadPool;
 class QXmppClient;
 class QXmppMessage;
 class QXmppPresence;
@@ -23,11 +26,22 @@ namespace garage {
 
 class Uploader;
 
+// An alert as the appliance hands it over: the text, and a picture either already on disk (picture: a path relative to
+// the storage dir, e.g. "snapshots/000012.jpg", referred to and never copied) or as bytes the outbox keeps itself.
+struct OutgoingAlert {
+    QString text;
+    QString picture;
+    QByteArray jpeg;
+    QDateTime happenedAt; // when what it reports happened (UTC); null: now
+};
+
 class XmppLink : public QObject
 {
     Q_OBJECT
 public:
-    XmppLink(const XmppConfig &config, const QString &storageDir, QObject *parent = nullptr);
+    // diskWriter: the appliance's one disk-writing thread (a QThreadPool of one); null: the link makes its own.
+    XmppLink(const XmppConfig &config, const QString &storageDir, QThreadPool *diskWriter = nullptr,
+             QObject *parent = nullptr);
     ~XmppLink() override;
 
     void start();
@@ -36,6 +50,7 @@ public:
 
     // Written to the outbox before anything is sent; to every owner; the text, then the picture.
     void alert(const QString &text, const QByteArray &jpeg = {});
+    void alert(const OutgoingAlert &alert);
     void setStatusText(const QString &text);
     bool isConnected() const;
     // True while the current connection is a resumed XEP-0198 stream: the server kept our session across a broken
@@ -43,6 +58,11 @@ public:
     bool isStreamResumed() const;
     QString serverName() const;
     int pendingAlerts() const { return int(m_outbox.pending().size()); }
+    // What keeps the link from working, for `status` ("replaced by another client with resource 'garage'; retrying
+    // every 5 min"); empty when connected or simply reconnecting.
+    QString connectionProblem() const;
+    // For the watchdog: empty while connected or actively reconnecting; otherwise what is stuck.
+    QString supervisionProblem(std::chrono::steady_clock::time_point now) const;
 
     void sendText(const QString &to, const QString &body);
     // The caption as a text message, then body == URL with the same URL as XEP-0066 OOB (phones show it inline).
@@ -53,6 +73,9 @@ Q_SIGNALS:
     void connectedChanged(bool connected);
     void fatalError(const QString &reason);
     void alertDelivered(qint64 seq);
+    // Writing the outbox (or a picture it keeps) failed: disk full, read-only SD card ... once per failure streak.
+    void storageFailed(const QString &reason);
+    void storageRecovered();
 
 private:
     void connectNow();
