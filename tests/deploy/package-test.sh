@@ -18,9 +18,13 @@ grep -qE '^-rw-r----- .* \./etc/garage-guard/garage-guard.conf$' <<<"$listing" |
 info=$(dpkg-deb -I "$deb")
 grep -q 'Depends:.*libqxmppqt6-5' <<<"$info" || fail "Depends lacks libqxmppqt6-5"
 grep -q 'Depends:.*libqt6multimedia6' <<<"$info" || fail "Depends lacks libqt6multimedia6"
-dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q 'conffiles' || fail "no conffiles"
-dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx '/etc/garage-guard/garage-guard.conf' || fail "config is not a conffile"
-dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q 'postinst' || fail "no postinst"
+# each listing is read whole before it is searched: a `| grep -q` that exits at the first match can kill the writer
+# with SIGPIPE, and under pipefail that failed the check at random
+control=$(dpkg-deb --ctrl-tarfile "$deb" | tar -t)
+conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)
+grep -qE '(^|/)conffiles$' <<<"$control" || fail "no conffiles"
+grep -qx '/etc/garage-guard/garage-guard.conf' <<<"$conffiles" || fail "config is not a conffile"
+grep -qE '(^|/)postinst$' <<<"$control" || fail "no postinst"
 echo "contents, dependencies and conffiles: OK"
 grep '^ Depends:' <<<"$info"
 if command -v systemd-analyze >/dev/null; then
