@@ -6,6 +6,7 @@
 #include "motion/EventTracker.h"
 #include "motion/MotionDetector.h"
 
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -64,6 +65,10 @@ void tst_LoopingClipEvents::everyLoopsCrossingIsAnEvent()
     QTRY_VERIFY_WITH_TIMEOUT(ended.size() >= 3, 45000);
     source.stop();
 
+    QStringList spans;
+    for (const MotionEvent &e : ended)
+        spans << u"%1..%2"_s.arg(e.start.count()).arg(e.end.count());
+    qInfo().noquote() << times.size() << "frames up to" << times.back().count() << "ms; events (ms):" << spans.join(u", "_s);
     QVERIFY2(times.back() > 12s, qPrintable(QString::number(times.back().count()))); // it did loop
     for (std::size_t i = 1; i < times.size(); ++i)
         QVERIFY2(times[i] > times[i - 1], qPrintable(u"frame %1: %2 ms after %3 ms"_s.arg(i)
