@@ -41,6 +41,19 @@ std::expected<qsizetype, QString> matchCameraDevice(const SourceSpec &spec, cons
                                .arg(wanted, describeCameraDevices(devices)));
 }
 
+std::expected<CameraPick, QString> pickCamera(const SourceSpec &spec, const QList<CameraDeviceInfo> &devices,
+                                              QSize wanted, int fps)
+{
+    const auto index = matchCameraDevice(spec, devices);
+    if (!index) {
+        const QString what = devices.isEmpty() ? QStringLiteral("no video devices")
+                                               : QStringLiteral("'%1' matches none of: %2")
+                                                     .arg(spec.cameraMatch, describeCameraDevices(devices));
+        return std::unexpected(QStringLiteral("no camera found (%1), retrying").arg(what));
+    }
+    return CameraPick{*index, nearestCameraFormat(devices[*index].formats, wanted, fps)};
+}
+
 qsizetype nearestCameraFormat(const QList<CameraFormatInfo> &formats, QSize wanted, int fps)
 {
     qsizetype best = -1;

@@ -22,11 +22,22 @@ QList<CameraDeviceInfo> describeVideoInputs(const QList<QCameraDevice> &devices)
     return out;
 }
 
-CameraSource::CameraSource(const CameraConfig &config, const QCameraDevice &device, const QCameraFormat &format,
-                           QObject *parent)
+CameraLookup systemCameraLookup(const SourceSpec &spec, const CameraConfig &config)
+{
+    return [spec, wanted = QSize(config.width, config.height), fps = config.fps]()
+               -> std::expected<CameraChoice, QString> {
+        const QList<QCameraDevice> devices = QMediaDevices::videoInputs();
+        const auto pick = pickCamera(spec, describeVideoInputs(devices), wanted, fps);
+        if (!pick)
+            return std::unexpected(pick.error());
+        const QCameraDevice &device = devices[pick->device];
+        return CameraChoice{device, pick->format >= 0 ? device.videoFormats()[pick->format] : QCameraFormat()};
+    };
+}
+
+CameraSource::CameraSource(const CameraConfig &config, CameraLookup lookup, QObject *parent)
     : FrameSource(config, parent)
-    , m_device(device)
-    , m_format(format)
+    , m_lookup(std::move(lookup))
 {
 }
 
@@ -37,7 +48,7 @@ CameraSource::~CameraSource()
 
 QString CameraSource::describeSource() const
 {
-    return m_device.description();
+    return m_device.isNull() ? config().source : m_device.description();
 }
 
 void CameraSource::closeStream()
@@ -55,21 +66,35 @@ void CameraSource::closeStream()
     m_sink = nullptr;
 }
 
-// A USB camera that fell off the bus comes back as a new device entry: look it up by id on every attempt.
+// The match runs again on every attempt: a USB camera that fell off the bus comes back as a new device entry, and
+// one that was not there at start may be now.
 void CameraSource::openStream()
 {
     closeStream();
-    const auto inputs = QMediaDevices::videoInputs();
-    const auto it = std::find_if(inputs.begin(), inputs.end(), [&](const QCameraDevice &d) { return d.id() == m_device.id(); });
-    if (it == inputs.end()) {
-        reportOffline(QStringLiteral("camera %1 (%2) is not connected")
-                          .arg(m_device.description(), QString::fromUtf8(m_device.id())));
+    const auto choice = m_lookup();
+    if (!choice) {
+        reportOffline(choice.error());
         return;
     }
-    m_device = *it;
-    m_camera = new QCamera(m_device, this);
-    if (!m_format.isNull())
-        m_camera->setCameraFormat(m_format);
+    if (choice->device.id() != m_device.id() || m_device.isNull()) {
+        if (choice->format.isNull())
+            qCInfo(lcCamera) << "camera" << choice->device.description() << "lists no formats; using its default";
+        else
+            qCInfo(lcCamera).nospace() << "camera " << choice->device.description() << " (" << choice->device.id()
+                                       << "): using " << choice->format.resolution() << " "
+                                       << choice->format.maxFrameRate() << " fps " << choice->format.pixelFormat()
+                                       << " for requested " << config().width << "x" << config().height << " "
+                                       << config().fps << " fps";
+    }
+    m_device = choice->device;
+    openCamera(*choice);
+}
+
+void CameraSource::openCamera(const CameraChoice &choice)
+{
+    m_camera = new QCamera(choice.device, this);
+    if (!choice.format.isNull())
+        m_camera->setCameraFormat(choice.format);
     m_session = new QMediaCaptureSession(this);
     m_sink = new QVideoSink(this);
     m_session->setCamera(m_camera);

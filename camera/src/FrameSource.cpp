@@ -84,21 +84,21 @@ QFuture<std::expected<QByteArray, QString>> FrameSource::snapshot(std::function<
     return encodeSnapshot(m_latest, m_config.jpegQuality, m_config.snapshotWidth, std::move(annotate));
 }
 
-std::chrono::milliseconds FrameSource::streamTime(const QVideoFrame &frame)
+std::chrono::milliseconds FrameSource::streamTime(std::optional<std::chrono::milliseconds> sourceTime,
+                                                 std::chrono::steady_clock::time_point arrival)
 {
-    const qint64 us = frame.startTime();
-    if (us >= 0)
-        return std::chrono::milliseconds(us / 1000);
-    return streamClockTime();
-}
-
-std::chrono::milliseconds FrameSource::streamClockTime() const
-{
-    return std::chrono::milliseconds(m_streamClock.isValid() ? m_streamClock.elapsed() : 0);
+    const auto previous = m_streamClock.last();
+    const auto time = m_streamClock.next(sourceTime, arrival);
+    if (m_streamClock.reanchored() && sourceTime)
+        qCDebug(lcCamera).nospace() << "camera " << m_displaySource << ": source time " << sourceTime->count()
+                                    << " ms does not follow on; stream time " << previous.count() << " -> "
+                                    << time.count() << " ms by the arrival time";
+    return time;
 }
 
 bool FrameSource::frameArrived(const std::function<QString()> &describe, std::chrono::milliseconds timestamp)
 {
+    m_lastFrameAt = std::chrono::steady_clock::now();
     m_stallTimer.start();
     if (m_state != State::Streaming) { // the description is only made for the state change, not for every frame
         m_reconnectTimer.stop();
@@ -108,9 +108,39 @@ bool FrameSource::frameArrived(const std::function<QString()> &describe, std::ch
     return m_pacer.take(timestamp); // a dropped frame costs nothing: not mapped, not decoded
 }
 
-QString FrameSource::supervisionProblem(std::chrono::steady_clock::time_point) const
+QString FrameSource::supervisionProblem(std::chrono::steady_clock::time_point now) const
 {
-    return {};
+    using std::chrono::duration_cast;
+    using std::chrono::seconds;
+    // the stall timer and the reconnect timer run on this thread: a grace beyond their due time before calling
+    // either of them stuck
+    constexpr auto kGrace = std::chrono::seconds(5);
+    const auto stallTimeout = m_stallTimer.intervalAsDuration();
+    const auto since = [now](std::chrono::steady_clock::time_point t) {
+        return duration_cast<seconds>(now - t).count();
+    };
+    if (!m_running)
+        return QStringLiteral("Offline and no reconnect scheduled (%1)").arg(m_reason);
+    if (m_reconnectTimer.isActive()) {
+        if (now > m_reconnectDue + kGrace)
+            return QStringLiteral("reconnect overdue by %1 s").arg(since(m_reconnectDue));
+        return {};
+    }
+    switch (m_state) {
+    case State::Streaming:
+        if (now > m_lastFrameAt + stallTimeout + kGrace)
+            return QStringLiteral("Streaming but no frame for %1 s").arg(since(m_lastFrameAt));
+        return {};
+    case State::Starting:
+        if (now > m_startingSince + stallTimeout + kGrace)
+            return QStringLiteral("Starting for %1 s without a frame").arg(since(m_startingSince));
+        return {};
+    case State::Stalled:
+        return QStringLiteral("Stalled and no reconnect scheduled (%1)").arg(m_reason);
+    case State::Offline:
+        break;
+    }
+    return QStringLiteral("Offline and no reconnect scheduled (%1)").arg(m_reason);
 }
 
 int jpegLumaScale(int width, int lumaWidth)
@@ -141,8 +171,11 @@ void FrameSource::deliverFrame(const QVideoFrame &incoming)
 {
     if (!incoming.isValid())
         return;
-    m_latest = SnapshotFrame(incoming); // shared, no pixel copy
-    const auto timestamp = streamTime(incoming);
+    const auto arrival = std::chrono::steady_clock::now();
+    const qint64 us = incoming.startTime();
+    const auto timestamp = streamTime(us >= 0 ? std::optional(std::chrono::milliseconds(us / 1000)) : std::nullopt,
+                                      arrival);
+    m_latest = SnapshotFrame(incoming, timestamp, arrival); // shared, no pixel copy
     const auto describe = [&incoming] {
         return QStringLiteral("%1x%2 %3").arg(incoming.width()).arg(incoming.height())
             .arg(QVideoFrameFormat::pixelFormatToString(incoming.pixelFormat()));
@@ -175,8 +208,9 @@ void FrameSource::deliverJpeg(const QByteArray &jpeg)
         warnSkipped(QStringLiteral("a part of the stream is not a JPEG image"));
         return;
     }
-    const auto timestamp = streamClockTime(); // MJPEG over HTTP carries no timestamps
-    m_latest = SnapshotFrame(jpeg, size, timestamp);
+    const auto arrival = std::chrono::steady_clock::now();
+    const auto timestamp = streamTime(std::nullopt, arrival); // MJPEG over HTTP carries no timestamps
+    m_latest = SnapshotFrame(jpeg, size, timestamp, arrival);
     if (!frameArrived([size] { return QStringLiteral("%1x%2 MJPEG").arg(size.width()).arg(size.height()); }, timestamp))
         return;
     // luma only: libjpeg skips the chroma planes and the colour conversion, and at a reduced scale its inverse DCT
@@ -198,7 +232,8 @@ void FrameSource::deliverJpeg(const QByteArray &jpeg)
 void FrameSource::beginStarting(const QString &reason)
 {
     m_pacer.reset();
-    m_streamClock.start();
+    m_streamClock.restart(); // a new timeline for the stream's own timestamps; the stream time goes on
+    m_startingSince = std::chrono::steady_clock::now();
     m_stallTimer.start();
     setState(State::Starting, reason);
 }
@@ -232,6 +267,7 @@ void FrameSource::scheduleReconnect()
     qCInfo(lcCamera).nospace() << "camera " << m_displaySource << ": retrying in " << delay.count() << " ms (attempt "
                                << m_backoff.attempts() << ")";
     m_reconnectTimer.start(delay);
+    m_reconnectDue = std::chrono::steady_clock::now() + delay;
     Q_EMIT reconnectScheduled(delay, m_backoff.attempts());
 }
 

@@ -4,19 +4,22 @@ namespace garage {
 
 SnapshotFrame::SnapshotFrame() = default;
 
-SnapshotFrame::SnapshotFrame(const QVideoFrame &frame)
+SnapshotFrame::SnapshotFrame(const QVideoFrame &frame, std::chrono::milliseconds timestamp,
+                             std::chrono::steady_clock::time_point capturedSteady)
     : m_frame(frame)
+    , m_timestamp(timestamp)
     , m_capturedAt(QDateTime::currentDateTimeUtc())
-    , m_capturedSteady(std::chrono::steady_clock::now())
+    , m_capturedSteady(capturedSteady)
 {
 }
 
-SnapshotFrame::SnapshotFrame(const QByteArray &jpeg, QSize size, std::chrono::milliseconds timestamp)
+SnapshotFrame::SnapshotFrame(const QByteArray &jpeg, QSize size, std::chrono::milliseconds timestamp,
+                             std::chrono::steady_clock::time_point capturedSteady)
     : m_jpeg(jpeg)
     , m_jpegSize(size)
-    , m_jpegTime(timestamp)
+    , m_timestamp(timestamp)
     , m_capturedAt(QDateTime::currentDateTimeUtc())
-    , m_capturedSteady(std::chrono::steady_clock::now())
+    , m_capturedSteady(capturedSteady)
 {
 }
 
@@ -28,14 +31,6 @@ bool SnapshotFrame::isNull() const
 QSize SnapshotFrame::size() const
 {
     return m_jpeg.isEmpty() ? m_frame.size() : m_jpegSize;
-}
-
-std::chrono::milliseconds SnapshotFrame::timestamp() const
-{
-    if (!m_jpeg.isEmpty())
-        return m_jpegTime;
-    const qint64 us = m_frame.startTime();
-    return std::chrono::milliseconds(us < 0 ? 0 : us / 1000);
 }
 
 } // namespace garage

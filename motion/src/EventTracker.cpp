@@ -25,6 +25,17 @@ void EventTracker::absorb(std::chrono::milliseconds timestamp, std::int64_t fram
 EventUpdate EventTracker::update(std::chrono::milliseconds timestamp, std::int64_t frameIndex, const FrameAnalysis &analysis)
 {
     EventUpdate out;
+    const bool advanced = !m_lastTimestamp || timestamp > *m_lastTimestamp;
+    m_lastTimestamp = timestamp; // after a step back, frames count again from the new time
+    if (!advanced) {
+        m_run = 0;
+        if (m_inEvent) {
+            m_inEvent = false;
+            out.kind = EventUpdate::Kind::Ended;
+            out.event = m_event;
+        }
+        return out;
+    }
     if (!m_inEvent) {
         if (!analysis.motion) {
             m_run = 0;
@@ -67,10 +78,10 @@ EventUpdate EventTracker::update(std::chrono::milliseconds timestamp, std::int64
 
 std::optional<MotionEvent> EventTracker::finish(std::chrono::milliseconds)
 {
+    m_run = 0; // motion frames before an outage and after it are not one run
     if (!m_inEvent)
         return std::nullopt;
     m_inEvent = false;
-    m_run = 0;
     return m_event;
 }
 

@@ -32,6 +32,8 @@ private Q_SLOTS:
     void matchDevice();
     void noMatchNamesTheDevices();
     void noCameraAtAll();
+    void pickSaysWhatIsMissing_data();
+    void pickSaysWhatIsMissing();
     void nearestFormat_data();
     void nearestFormat();
 };
@@ -78,6 +80,35 @@ void tst_CameraMatcher::noCameraAtAll()
     QVERIFY(!index.has_value());
     QVERIFY2(index.error().contains(u"no camera"_s), qPrintable(index.error()));
     QCOMPARE(describeCameraDevices({}), u"none"_s);
+}
+
+// What the source says while it waits for its camera: what exists (or that nothing does), and that it keeps trying.
+void tst_CameraMatcher::pickSaysWhatIsMissing_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<bool>("cameras");
+    QTest::addColumn<QString>("expected"); // the reason, or the index of the device picked
+    QTest::newRow("default, no devices") << u"camera"_s << false << u"no camera found (no video devices), retrying"_s;
+    QTest::newRow("named, no devices") << u"camera:C920"_s << false << u"no camera found (no video devices), retrying"_s;
+    QTest::newRow("named, others exist") << u"camera:brio"_s << true
+        << u"no camera found ('brio' matches none of: HD Pro Webcam C920 (/dev/video0), Raspberry Pi Camera Module 3 "
+           u"(/dev/video2)), retrying"_s;
+    QTest::newRow("node, others exist") << u"/dev/video7"_s << true
+        << u"no camera found ('/dev/video7' matches none of: HD Pro Webcam C920 (/dev/video0), Raspberry Pi Camera "
+           u"Module 3 (/dev/video2)), retrying"_s;
+    QTest::newRow("found") << u"camera:c920"_s << true << u"0"_s;
+    QTest::newRow("default found") << u"camera"_s << true << u"1"_s;
+}
+
+void tst_CameraMatcher::pickSaysWhatIsMissing()
+{
+    QFETCH(QString, source);
+    QFETCH(bool, cameras);
+    QFETCH(QString, expected);
+    const auto pick = pickCamera(spec(source), cameras ? twoCameras() : QList<CameraDeviceInfo>{}, {640, 480}, 15);
+    QCOMPARE(pick ? QString::number(pick->device) : pick.error(), expected);
+    if (pick)
+        QCOMPARE(pick->format, qsizetype(-1)); // these list no formats: the camera's default
 }
 
 void tst_CameraMatcher::nearestFormat_data()

@@ -157,16 +157,12 @@ void tst_MediaPlayerSource::pacesAnalysisAndLoops()
     // 40 frames at 25 fps = 1.6 s; at 5 fps analysis a loop gives 8 frames: 12 frames need the replay
     const auto got = play(m_dir.filePath(u"mjpeg.avi"_s), 5, true, 12, &source);
     QVERIFY2(got.size() >= 12, qPrintable(QString::number(got.size())));
-    bool wrapped = false;
+    // the replay goes on in stream time (it never goes back), paced as before
     for (std::size_t i = 1; i < got.size(); ++i) {
-        if (got[i].timestamp < got[i - 1].timestamp) {
-            wrapped = true; // the replay starts again at stream time 0
-            continue;
-        }
         const auto gap = got[i].timestamp - got[i - 1].timestamp;
-        QVERIFY2(gap >= 160ms && gap <= 240ms, qPrintable(QString::number(gap.count())));
+        QVERIFY2(gap >= 160ms, qPrintable(QString::number(gap.count())));
     }
-    QVERIFY(wrapped);
+    QVERIFY2(got.back().timestamp > 1600ms, qPrintable(QString::number(got.back().timestamp.count()))); // replayed
     QCOMPARE(source->state(), FrameSource::State::Streaming);
     QCOMPARE(source->frameSize(), QSize(kWidth, kHeight));
     QVERIFY2(source->measuredFps() > 2 && source->measuredFps() < 8, qPrintable(QString::number(source->measuredFps())));
@@ -219,12 +215,9 @@ void tst_MediaPlayerSource::snapshotEncodesOffTheEventLoop()
 void tst_MediaPlayerSource::factoryErrors()
 {
     CameraConfig config;
-    config.source = u"camera"_s;
-    auto camera = createFrameSource(config);
-    QVERIFY(!camera.has_value());
-    QVERIFY2(camera.error().contains(u"no camera"_s), qPrintable(camera.error()));
+    // only a malformed source fails; a camera that is not there is looked for again (tst_CameraSource)
     config.source = u"camera:C920"_s;
-    QVERIFY(!createFrameSource(config).has_value());
+    QVERIFY(createFrameSource(config).has_value());
     config.source = u"ftp://host/x"_s;
     QVERIFY(!createFrameSource(config).has_value());
 

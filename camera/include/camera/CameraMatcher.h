@@ -34,6 +34,16 @@ std::expected<qsizetype, QString> matchCameraDevice(const SourceSpec &spec, cons
 // then a raw YUV format over JPEG (no decode). -1 if the list is empty.
 qsizetype nearestCameraFormat(const QList<CameraFormatInfo> &formats, QSize wanted, int fps);
 
+struct CameraPick {
+    qsizetype device = -1; // index into the list
+    qsizetype format = -1; // index into its formats, -1 when it lists none (its default is used)
+};
+
+// The camera to open for the spec and the format for the request, or, when none matches (yet: a USB camera can
+// enumerate late), "no camera found (<what exists, or 'no video devices'>), retrying".
+std::expected<CameraPick, QString> pickCamera(const SourceSpec &spec, const QList<CameraDeviceInfo> &devices,
+                                              QSize wanted, int fps);
+
 // "HD Webcam (/dev/video0), ..." for messages; "none" when empty.
 QString describeCameraDevices(const QList<CameraDeviceInfo> &devices);
 

@@ -7,6 +7,7 @@
 #include "camera/LumaFrame.h"
 #include "camera/ReconnectBackoff.h"
 #include "camera/SnapshotFrame.h"
+#include "camera/StreamClock.h"
 
 #include <QElapsedTimer>
 #include <QFuture>
@@ -19,6 +20,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QVideoFrame;
 
@@ -46,12 +48,15 @@ public:
     // JPEG of the latest frame with the configured quality and width, encoded on the thread pool.
     QFuture<std::expected<QByteArray, QString>> snapshot(std::function<void(cv::Mat &bgr)> annotate = {}) const;
     const CameraConfig &config() const { return m_config; }
-    // For the watchdog: empty while the source is running or actively recovering (streaming, opening, a reconnect
-    // scheduled); otherwise what is stuck.
+    // For the watchdog: empty while the source is running or actively recovering (streaming, opening within its
+    // stall timeout, a reconnect scheduled); otherwise what is stuck ("Offline and no reconnect scheduled", also
+    // for a source never started or stopped).
     QString supervisionProblem(std::chrono::steady_clock::time_point now) const;
 
 Q_SIGNALS:
-    void frameReady(const garage::LumaFrame &frame); // emitted on the thread that owns the source
+    // Emitted on the thread that owns the source. frame.timestamp is the source's stream time (StreamClock): it
+    // never goes backwards, across file loops, reconnects and the camera's own timestamp jumps.
+    void frameReady(const garage::LumaFrame &frame);
     void stateChanged(garage::FrameSource::State state, const QString &reason);
     // A reconnect attempt is due after `delay` (attempt counts from 1 since the stream last worked).
     void reconnectScheduled(std::chrono::milliseconds delay, int attempt);
@@ -81,8 +86,8 @@ private:
     void setState(State state, const QString &reason);
     void onStallTimeout();
     void scheduleReconnect();
-    std::chrono::milliseconds streamTime(const QVideoFrame &frame);
-    std::chrono::milliseconds streamClockTime() const;
+    std::chrono::milliseconds streamTime(std::optional<std::chrono::milliseconds> sourceTime,
+                                         std::chrono::steady_clock::time_point arrival);
     // A frame arrived: stall watchdog re-armed, Streaming. Returns whether the pacer wants it analysed.
     bool frameArrived(const std::function<QString()> &describe, std::chrono::milliseconds timestamp);
     void emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp, int scale = 1);
@@ -98,7 +103,10 @@ private:
     QTimer m_stallTimer;
     QTimer m_reconnectTimer;
     QElapsedTimer m_clock;            // wall clock for measuredFps
-    QElapsedTimer m_streamClock;      // time since opening, for streams without timestamps
+    StreamClock m_streamClock;
+    std::chrono::steady_clock::time_point m_startingSince{}; // when the current attempt began opening
+    std::chrono::steady_clock::time_point m_reconnectDue{};
+    std::chrono::steady_clock::time_point m_lastFrameAt{};
     std::deque<qint64> m_analysedAtMs; // recent analysis times (m_clock) for measuredFps
     std::int64_t m_index = 0;
     cv::Mat m_scratch;
@@ -111,7 +119,9 @@ private:
 int jpegLumaScale(int width, int lumaWidth);
 
 // The frame source for config.source: QCamera for camera / camera:<match> / /dev/videoN, an MJPEG reader for
-// http(s):// cameras, QMediaPlayer for files, file:// and rtsp://. A camera source matching no device gives an error naming the available devices.
+// http(s):// cameras, QMediaPlayer for files, file:// and rtsp://. Fails only on a malformed source: a camera spec
+// that matches no device (yet) gives a source that runs Offline ("no camera found (...), retrying") and looks for
+// the device again on every reconnect attempt.
 std::expected<std::unique_ptr<FrameSource>, QString> createFrameSource(const CameraConfig &config,
                                                                        QObject *parent = nullptr);
 

@@ -14,12 +14,16 @@ class SnapshotFrame
 {
 public:
     SnapshotFrame();
-    explicit SnapshotFrame(const QVideoFrame &frame);
-    SnapshotFrame(const QByteArray &jpeg, QSize size, std::chrono::milliseconds timestamp);
+    // timestamp: the frame source's stream time (the same as the frame's LumaFrame); capturedSteady: when it reached
+    // us (the wall-clock capture time is taken at construction).
+    SnapshotFrame(const QVideoFrame &frame, std::chrono::milliseconds timestamp,
+                  std::chrono::steady_clock::time_point capturedSteady = std::chrono::steady_clock::now());
+    SnapshotFrame(const QByteArray &jpeg, QSize size, std::chrono::milliseconds timestamp,
+                  std::chrono::steady_clock::time_point capturedSteady = std::chrono::steady_clock::now());
 
     bool isNull() const;
     QSize size() const;
-    std::chrono::milliseconds timestamp() const; // stream time (0 when the stream gives none)
+    std::chrono::milliseconds timestamp() const { return m_timestamp; } // the source's stream time: never goes back
     // When the frame was captured (taken as: when it reached us): wall clock for captions and replies only, the
     // steady clock for every "how old is it" question.
     QDateTime capturedAt() const { return m_capturedAt; }
@@ -31,7 +35,7 @@ private:
     QVideoFrame m_frame;
     QByteArray m_jpeg;
     QSize m_jpegSize;
-    std::chrono::milliseconds m_jpegTime{};
+    std::chrono::milliseconds m_timestamp{};
     QDateTime m_capturedAt;
     std::chrono::steady_clock::time_point m_capturedSteady{};
 };
