@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -30,11 +31,17 @@ QByteArray FakeW1Bus::w1Slave(int milliCelsius, bool crcOk)
 
 bool FakeW1Bus::setProbe(const QString &id, int milliCelsius, bool crcOk)
 {
-    // written next to it and renamed over w1_slave: a reader never sees half a file, and a FIFO is replaced
+    // made aside and renamed into place: a reader never sees a probe without its file or half a file, and a FIFO
+    // is replaced (the staging name does not look like a probe)
     const QString slave = probeDir(id) + QStringLiteral("/w1_slave");
+    if (!QFileInfo::exists(probeDir(id))) {
+        const QString staging = m_dir + QStringLiteral("/.staging-") + id;
+        return writeFile(staging + QStringLiteral("/w1_slave"), w1Slave(milliCelsius, crcOk)) &&
+               ::rename(QFile::encodeName(staging).constData(), QFile::encodeName(probeDir(id)).constData()) == 0;
+    }
     const QString next = slave + QStringLiteral(".new");
-    return writeFile(next, w1Slave(milliCelsius, crcOk)) && ::rename(QFile::encodeName(next).constData(),
-                                                                      QFile::encodeName(slave).constData()) == 0;
+    return writeFile(next, w1Slave(milliCelsius, crcOk)) &&
+           ::rename(QFile::encodeName(next).constData(), QFile::encodeName(slave).constData()) == 0;
 }
 
 bool FakeW1Bus::removeProbe(const QString &id)
@@ -44,10 +51,14 @@ bool FakeW1Bus::removeProbe(const QString &id)
 
 bool FakeW1Bus::hangProbe(const QString &id)
 {
-    QDir().mkpath(probeDir(id));
-    const QByteArray slave = QFile::encodeName(probeDir(id) + QStringLiteral("/w1_slave"));
+    const bool present = QFileInfo::exists(probeDir(id));
+    const QString dir = present ? probeDir(id) : m_dir + QStringLiteral("/.staging-") + id;
+    QDir().mkpath(dir);
+    const QByteArray slave = QFile::encodeName(dir + QStringLiteral("/w1_slave"));
     ::unlink(slave.constData());
-    return ::mkfifo(slave.constData(), 0644) == 0;
+    if (::mkfifo(slave.constData(), 0644) != 0)
+        return false;
+    return present || ::rename(QFile::encodeName(dir).constData(), QFile::encodeName(probeDir(id)).constData()) == 0;
 }
 
 bool FakeW1Bus::releaseHung(const QString &id, int milliCelsius)
