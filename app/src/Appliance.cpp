@@ -300,7 +300,7 @@ void Appliance::onReading(const TemperatureReading &reading)
     } else {
         qCWarning(lcApp) << "temperature reading failed:" << reading.reason;
     }
-    for (const ThresholdEvent &event : m_thresholds->feed(reading, QDateTime::currentDateTimeUtc())) {
+    for (const ThresholdEvent &event : m_thresholds->feed(reading, std::chrono::steady_clock::now())) {
         raise(AlertKind::Safety, QStringLiteral("%1: %2").arg(m_config.xmpp.effectiveKeyword(), event.text));
         recordEvent(QStringLiteral("temperature"), event.text);
     }

@@ -124,6 +124,7 @@ void readTemperature(IniSection s, TemperatureConfig &c)
     c.w1Dir = s.text(QStringLiteral("w1_dir"), c.w1Dir);
     c.pollInterval = std::chrono::duration_cast<std::chrono::seconds>(
         s.seconds(QStringLiteral("poll_seconds"), c.pollInterval, 2s, std::chrono::milliseconds(1h)));
+    c.readTimeout = s.seconds(QStringLiteral("read_timeout_seconds"), c.readTimeout, 1s, std::chrono::milliseconds(10min));
     c.lowCelsius = s.optionalNumber(QStringLiteral("low"), c.lowCelsius, -55.0, 125.0);
     c.highCelsius = s.optionalNumber(QStringLiteral("high"), c.highCelsius, -55.0, 125.0);
     c.hysteresisCelsius = s.number(QStringLiteral("hysteresis"), c.hysteresisCelsius, 0.0, 20.0);

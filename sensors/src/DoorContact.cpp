@@ -5,20 +5,131 @@
 
 #include <QSocketNotifier>
 
-namespace garage {
+using namespace std::chrono_literals;
 
-DoorContact::DoorContact(const DoorConfig &config, QObject *parent)
-    : QObject(parent), m_config(config)
+namespace garage {
+namespace {
+
+constexpr auto kSupervisionSlack = 5s; // a retry this late means the event loop is not running it
+
+} // namespace
+
+DoorContact::DoorContact(const DoorConfig &config, std::unique_ptr<InputLine> line, QObject *parent)
+    : QObject(parent), m_config(config), m_line(std::move(line))
 {
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(config.debounce);
     connect(&m_debounce, &QTimer::timeout, this, &DoorContact::commit);
     m_leftOpen.setSingleShot(true);
     connect(&m_leftOpen, &QTimer::timeout, this, [this] { Q_EMIT leftOpen(m_config.openAlertAfter); });
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &DoorContact::attempt);
 }
 
-QString DoorContact::supervisionProblem(std::chrono::steady_clock::time_point) const
+DoorContact::~DoorContact()
 {
+    dropLine();
+}
+
+void DoorContact::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    attempt();
+}
+
+void DoorContact::stop()
+{
+    m_running = false;
+    m_retry.stop();
+    m_debounce.stop();
+    m_leftOpen.stop();
+    dropLine();
+}
+
+void DoorContact::attempt()
+{
+    if (!m_running)
+        return;
+    const auto fd = m_line->request();
+    if (!fd) {
+        lost(fd.error());
+        return;
+    }
+    const auto level = m_line->value();
+    if (!level) {
+        lost(level.error());
+        return;
+    }
+    m_notifier = new QSocketNotifier(*fd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &DoorContact::lineEvents);
+    m_failedAttempts = 0;
+    m_backoff.reset();
+    m_problem.clear();
+    rawLevel(*level, QDateTime::currentDateTimeUtc());
+    if (m_reportedUnavailable) {
+        m_reportedUnavailable = false;
+        qCInfo(lcSensors) << "door contact on" << m_line->name() << "works again; the door is"
+                          << (isOpen() ? "open" : "closed");
+        Q_EMIT availabilityChanged(true, {});
+    }
+}
+
+void DoorContact::lineEvents()
+{
+    const auto edges = m_line->readEvents();
+    if (!edges) {
+        qCWarning(lcSensors) << "door contact:" << edges.error();
+        lost(edges.error());
+        return;
+    }
+    for (const GpioEdge &edge : *edges)
+        rawLevel(edge.rising, QDateTime::currentDateTimeUtc());
+}
+
+void DoorContact::lost(const QString &reason)
+{
+    dropLine();
+    m_open.reset(); // unknown, not "closed"
+    m_since = {};
+    m_debounce.stop();
+    m_leftOpen.stop();
+    ++m_failedAttempts;
+    const auto delay = m_backoff.next();
+    m_retry.start(delay);
+    m_retryDue = std::chrono::steady_clock::now() + delay;
+    const bool changed = reason != m_problem;
+    m_problem = reason;
+    if (!m_reportedUnavailable) {
+        m_reportedUnavailable = true;
+        qCWarning(lcSensors) << "door contact unavailable:" << reason << "- retrying";
+        Q_EMIT availabilityChanged(false, reason);
+    } else if (changed) {
+        qCWarning(lcSensors) << "door contact still unavailable:" << reason;
+    }
+}
+
+void DoorContact::dropLine()
+{
+    if (m_notifier) {
+        m_notifier->setEnabled(false); // before its fd closes
+        m_notifier->deleteLater();     // may be in its own activated() now
+        m_notifier = nullptr;
+    }
+    m_line->release();
+}
+
+QString DoorContact::supervisionProblem(std::chrono::steady_clock::time_point now) const
+{
+    if (!m_running || m_notifier)
+        return {};
+    if (!m_retry.isActive())
+        return QStringLiteral("door contact unavailable (%1) and no retry scheduled").arg(m_problem);
+    if (now > m_retryDue + kSupervisionSlack)
+        return QStringLiteral("door contact unavailable (%1): its retry is %2 s overdue")
+            .arg(m_problem)
+            .arg(std::chrono::duration_cast<std::chrono::seconds>(now - m_retryDue).count());
     return {};
 }
 
@@ -40,7 +151,7 @@ void DoorContact::rawLevel(bool high, const QDateTime &at)
 
 void DoorContact::commit()
 {
-    if (m_pending == *m_open)
+    if (!m_open || m_pending == *m_open)
         return;
     m_open = m_pending;
     m_since = m_pendingAt;
@@ -51,47 +162,12 @@ void DoorContact::commit()
     Q_EMIT doorChanged(m_pending, m_since);
 }
 
-namespace {
-
-class GpioDoorContact : public DoorContact
-{
-public:
-    GpioDoorContact(const DoorConfig &config, std::unique_ptr<GpioLine> line, QObject *parent)
-        : DoorContact(config, parent), m_line(std::move(line))
-    {
-    }
-    void start() override
-    {
-        const auto fd = m_line->requestInput(std::chrono::microseconds(0));
-        if (!fd) {
-            qCWarning(lcSensors) << "door contact:" << fd.error();
-            return;
-        }
-        rawLevel(m_line->value(), QDateTime::currentDateTimeUtc());
-        m_notifier = std::make_unique<QSocketNotifier>(*fd, QSocketNotifier::Read);
-        connect(m_notifier.get(), &QSocketNotifier::activated, this, [this] {
-            for (const GpioEdge &edge : m_line->readEvents())
-                rawLevel(edge.rising, QDateTime::currentDateTimeUtc());
-        });
-    }
-    void stop() override { m_notifier.reset(); }
-
-private:
-    std::unique_ptr<GpioLine> m_line;
-    std::unique_ptr<QSocketNotifier> m_notifier;
-};
-
-} // namespace
-
 std::expected<std::unique_ptr<DoorContact>, QString> createDoorContact(const DoorConfig &config, QObject *parent)
 {
     const auto spec = parseGpioLine(config.line);
     if (!spec)
         return std::unexpected(spec.error());
-    auto line = GpioLine::open(*spec);
-    if (!line)
-        return std::unexpected(line.error());
-    return std::make_unique<GpioDoorContact>(config, std::move(*line), parent);
+    return std::make_unique<DoorContact>(config, std::make_unique<GpioLine>(*spec), parent);
 }
 
 } // namespace garage

@@ -1,13 +1,11 @@
-// The only place that talks to libgpiod: one GPIO line, as an input with edge events or as a DHT bus.
+// The only place that talks to libgpiod: one GPIO line, as an input with edge events (door contact) or as a DHT bus.
+// Creating one touches no hardware; every libgpiod call is wrapped, its exceptions come back as error values.
 #pragma once
 
-#include "sensors/DhtDecoder.h"
+#include "sensors/InputLine.h"
 #include "sensors/SensorSpec.h"
 
-#include <QString>
-
 #include <chrono>
-#include <expected>
 #include <memory>
 
 namespace gpiod {
@@ -16,23 +14,25 @@ class line_request;
 
 namespace garage {
 
-class GpioLine
+class GpioLine : public InputLine
 {
 public:
-    ~GpioLine();
-    // Checks that the chip and line exist; the error names the chips (and their line counts) that do.
-    static std::expected<std::unique_ptr<GpioLine>, QString> open(const GpioLineSpec &spec);
+    explicit GpioLine(const GpioLineSpec &spec);
+    ~GpioLine() override;
 
-    // Input with both-edge events (door contact): returns the event fd to watch, or an error.
-    std::expected<int, QString> requestInput(std::chrono::microseconds debounce);
-    bool value() const;                        // the current raw level (after requestInput)
-    std::vector<GpioEdge> readEvents();        // pending edge events (after requestInput)
+    QString name() const override;
+    // The chip and the line exist; the error names the chips (and their line counts) that do.
+    std::expected<void, QString> check() const;
+
+    std::expected<int, QString> request() override;
+    std::expected<bool, QString> value() override;
+    std::expected<std::vector<GpioEdge>, QString> readEvents() override;
+    void release() override;
 
     // One DHT transaction: start pulse, then collect the answer's edges (blocking for up to ~10 ms).
-    std::expected<std::vector<GpioEdge>, QString> dhtTransaction(std::chrono::microseconds startPulse);
+    std::expected<std::vector<GpioEdge>, QString> dhtTransaction(std::chrono::microseconds startPulse) const;
 
 private:
-    GpioLine(QString chipPath, unsigned line);
     QString m_chipPath;
     unsigned m_line;
     std::unique_ptr<gpiod::line_request> m_request;

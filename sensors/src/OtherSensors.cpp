@@ -1,37 +1,36 @@
 #include "OtherSensors.h"
 
-#include "Ds18b20Sensor.h"
+#include "Ds18b20Reader.h"
+#include "sensors/TemperatureSensor.h"
 
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 
+#include <mutex>
+#include <optional>
 #include <thread>
 
 using namespace std::chrono_literals;
 
 namespace garage {
-namespace {
 
-constexpr int kDhtAttempts = 3;
-constexpr auto kDhtMinInterval = 2100ms; // the sensor needs 2 s between transactions
+struct DhtReader::Bus {
+    explicit Bus(const GpioLineSpec &spec) : line(spec) {}
+    std::mutex mutex;
+    GpioLine line;
+    std::optional<std::chrono::steady_clock::time_point> last; // the previous transaction
+};
 
-} // namespace
+DhtReader::DhtReader(const GpioLineSpec &spec, DhtModel model) : m_bus(std::make_shared<Bus>(spec)), m_model(model) {}
 
-DhtSensor::DhtSensor(std::unique_ptr<GpioLine> line, DhtModel model, const QString &name,
-                     std::chrono::milliseconds pollInterval, QObject *parent)
-    : TemperatureSensor(pollInterval, parent), m_line(std::move(line)), m_model(model), m_name(name)
+TemperatureReading DhtReader::operator()() const
 {
-}
-
-TemperatureReading DhtSensor::readOnce() const
-{
-    const std::lock_guard lock(m_mutex);
+    const std::lock_guard lock(m_bus->mutex);
     QString lastError;
-    for (int attempt = 0; attempt < kDhtAttempts; ++attempt) {
-        if (attempt > 0)
-            std::this_thread::sleep_for(kDhtMinInterval);
-        const auto edges = m_line->dhtTransaction(m_model == DhtModel::Dht22 ? 1100us : 20000us);
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        if (m_bus->last)
+            std::this_thread::sleep_until(*m_bus->last + kMinInterval); // on the read thread
+        m_bus->last = std::chrono::steady_clock::now();
+        const auto edges = m_bus->line.dhtTransaction(m_model == DhtModel::Dht22 ? 1100us : 20000us);
         if (!edges)
             return TemperatureReading::error(edges.error());
         const auto data = decodeDht(*edges, m_model);
@@ -39,19 +38,14 @@ TemperatureReading DhtSensor::readOnce() const
             return TemperatureReading::ok(data->celsius);
         lastError = data.error();
     }
-    return TemperatureReading::error(QStringLiteral("%1 after %2 attempts").arg(lastError).arg(kDhtAttempts));
+    return TemperatureReading::error(QStringLiteral("%1 after %2 attempts").arg(lastError).arg(kAttempts));
 }
 
-IioSensor::IioSensor(const QString &path, std::chrono::milliseconds pollInterval, QObject *parent)
-    : TemperatureSensor(pollInterval, parent), m_path(path)
-{
-}
-
-TemperatureReading IioSensor::readOnce() const
+TemperatureReading IioReader::operator()() const
 {
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly))
-        return TemperatureReading::error(QStringLiteral("cannot read %1").arg(m_path));
+        return TemperatureReading::error(QStringLiteral("cannot read %1 (is the dht11 overlay loaded?)").arg(m_path));
     bool ok = false;
     const qint64 milli = file.read(64).trimmed().toLongLong(&ok); // the dht11 driver's EIO shows up as a read error
     if (!ok)
@@ -70,35 +64,23 @@ std::expected<std::unique_ptr<TemperatureSensor>, QString> createTemperatureSens
     case TemperatureSourceSpec::Kind::None:
         return std::unexpected(QStringLiteral("no temperature sensor configured"));
     case TemperatureSourceSpec::Kind::Ds18b20: {
-        const QStringList probes = Ds18b20Sensor::probes(config.w1Dir);
-        const QString found = probes.isEmpty() ? QStringLiteral("none found in %1 (is the w1-gpio overlay enabled?)").arg(config.w1Dir)
-                                               : QStringLiteral("found: %1").arg(probes.join(QLatin1String(", ")));
-        QString id = spec->deviceId;
-        if (id.isEmpty()) {
-            if (probes.size() != 1)
-                return std::unexpected(probes.isEmpty() ? QStringLiteral("no DS18B20: %1").arg(found)
-                                                        : QStringLiteral("several DS18B20, name one with ds18b20:<id>; %1").arg(found));
-            id = probes.first();
-        } else if (!probes.contains(id)) {
-            return std::unexpected(QStringLiteral("no DS18B20 %1; %2").arg(id, found));
-        }
-        return std::make_unique<Ds18b20Sensor>(config.w1Dir + QLatin1Char('/') + id, interval, parent);
+        const Ds18b20Reader reader(config.w1Dir, spec->deviceId);
+        return std::make_unique<TemperatureSensor>(reader, reader.description(), interval, config.readTimeout, parent);
     }
     case TemperatureSourceSpec::Kind::Dht22:
     case TemperatureSourceSpec::Kind::Dht11: {
-        auto line = GpioLine::open(spec->gpio);
-        if (!line)
-            return std::unexpected(line.error());
         const bool dht22 = spec->kind == TemperatureSourceSpec::Kind::Dht22;
-        return std::make_unique<DhtSensor>(std::move(*line), dht22 ? DhtModel::Dht22 : DhtModel::Dht11,
-                                           QStringLiteral("%1 on %2:%3").arg(dht22 ? QStringLiteral("DHT22") : QStringLiteral("DHT11"),
-                                                                             spec->gpio.chip).arg(spec->gpio.line),
-                                           std::max(interval, std::chrono::milliseconds(kDhtMinInterval)), parent);
+        const QString name = QStringLiteral("%1 on %2:%3")
+                                 .arg(dht22 ? QStringLiteral("DHT22") : QStringLiteral("DHT11"), spec->gpio.chip)
+                                 .arg(spec->gpio.line);
+        // a DHT read is up to kAttempts transactions kMinInterval apart: a shorter deadline would abandon good reads
+        const auto timeout = std::max(config.readTimeout, DhtReader::kAttempts * DhtReader::kMinInterval + 1000ms);
+        return std::make_unique<TemperatureSensor>(DhtReader(spec->gpio, dht22 ? DhtModel::Dht22 : DhtModel::Dht11),
+                                                   name, std::max(interval, DhtReader::kMinInterval), timeout, parent);
     }
     case TemperatureSourceSpec::Kind::Iio:
-        if (!QFileInfo(spec->path).isReadable())
-            return std::unexpected(QStringLiteral("cannot read %1 (is the dht11 overlay loaded?)").arg(spec->path));
-        return std::make_unique<IioSensor>(spec->path, interval, parent);
+        return std::make_unique<TemperatureSensor>(IioReader(spec->path), QStringLiteral("IIO %1").arg(spec->path),
+                                                   interval, config.readTimeout, parent);
     }
     return std::unexpected(QStringLiteral("unsupported sensor"));
 }

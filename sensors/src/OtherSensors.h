@@ -1,36 +1,34 @@
-// The GPIO-timed DHT11/DHT22 and the kernel IIO (dht11 driver) temperature sources.
+// The GPIO-timed DHT11/DHT22 and the kernel IIO (dht11 driver) temperature sources, as copyable read functions with
+// shared state only (a read can outlive its sensor). A chip or file that is missing is an error reading, retried.
 #pragma once
 
 #include "GpioLine.h"
-#include "sensors/TemperatureSensor.h"
+#include "sensors/TemperatureReading.h"
 
-#include <mutex>
+#include <memory>
 
 namespace garage {
 
-class DhtSensor : public TemperatureSensor
+class DhtReader
 {
-    Q_OBJECT
 public:
-    DhtSensor(std::unique_ptr<GpioLine> line, DhtModel model, const QString &name, std::chrono::milliseconds pollInterval,
-              QObject *parent = nullptr);
-    QString description() const override { return m_name; }
-    TemperatureReading readOnce() const override;
+    static constexpr int kAttempts = 3;
+    static constexpr std::chrono::milliseconds kMinInterval{2100}; // the sensor needs 2 s between transactions
+
+    DhtReader(const GpioLineSpec &spec, DhtModel model);
+    TemperatureReading operator()() const;
 
 private:
-    std::unique_ptr<GpioLine> m_line;
+    struct Bus;
+    std::shared_ptr<Bus> m_bus; // one transaction at a time, spaced kMinInterval apart
     DhtModel m_model;
-    QString m_name;
-    mutable std::mutex m_mutex; // one transaction at a time
 };
 
-class IioSensor : public TemperatureSensor
+class IioReader
 {
-    Q_OBJECT
 public:
-    IioSensor(const QString &path, std::chrono::milliseconds pollInterval, QObject *parent = nullptr);
-    QString description() const override { return QStringLiteral("IIO %1").arg(m_path); }
-    TemperatureReading readOnce() const override;
+    explicit IioReader(QString path) : m_path(std::move(path)) {}
+    TemperatureReading operator()() const;
 
 private:
     QString m_path;

@@ -1,5 +1,7 @@
 #include "sensors/ThresholdMonitor.h"
 
+#include <algorithm>
+
 namespace garage {
 namespace {
 
@@ -15,18 +17,19 @@ ThresholdMonitor::ThresholdMonitor(const TemperatureConfig &config)
 {
 }
 
-std::vector<ThresholdEvent> ThresholdMonitor::feed(const TemperatureReading &reading, const QDateTime &now)
+std::vector<ThresholdEvent> ThresholdMonitor::feed(const TemperatureReading &reading, std::chrono::steady_clock::time_point now)
 {
     using Kind = ThresholdEvent::Kind;
     std::vector<ThresholdEvent> events;
     if (reading.quality != TemperatureReading::Quality::Ok) {
-        if (!m_failingSince.isValid())
-            m_failingSince = reading.time.isValid() ? reading.time : now;
-        if (!m_failingAlerted && m_failingSince.secsTo(now) >= std::chrono::seconds(m_config.staleAfter).count()) {
+        if (!m_failingSince)
+            m_failingSince = reading.steadyTime != std::chrono::steady_clock::time_point{} ? std::min(reading.steadyTime, now) : now;
+        const auto failingFor = now - *m_failingSince;
+        if (!m_failingAlerted && failingFor >= m_config.staleAfter) {
             m_failingAlerted = true;
             events.push_back({Kind::SensorFailing, 0,
                               QStringLiteral("Temperature sensor failing for %1 min: %2")
-                                  .arg(m_failingSince.secsTo(now) / 60)
+                                  .arg(std::chrono::duration_cast<std::chrono::minutes>(failingFor).count())
                                   .arg(reading.reason)});
         }
         return events;
@@ -34,7 +37,7 @@ std::vector<ThresholdEvent> ThresholdMonitor::feed(const TemperatureReading &rea
     const double c = reading.celsius;
     if (m_failingAlerted)
         events.push_back({Kind::SensorRecovered, c, QStringLiteral("Temperature sensor back: %1").arg(degrees(c))});
-    m_failingSince = {};
+    m_failingSince.reset();
     m_failingAlerted = false;
 
     const auto &low = m_config.lowCelsius;

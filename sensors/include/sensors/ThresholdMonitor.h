@@ -1,11 +1,13 @@
 // Turns readings into owner alerts: one per crossing of `low`/`high`, one "back to normal" once the value has come
 // back by `hysteresis`, one when the sensor has failed for `stale_minutes` and one when it recovers. No I/O.
+// Durations are measured on the steady clock (a Pi has no RTC: its wall clock steps after boot).
 #pragma once
 
 #include "sensors/SensorsConfig.h"
 #include "sensors/TemperatureReading.h"
 
-#include <QDateTime>
+#include <chrono>
+#include <optional>
 #include <vector>
 
 namespace garage {
@@ -21,13 +23,14 @@ class ThresholdMonitor
 {
 public:
     explicit ThresholdMonitor(const TemperatureConfig &config);
-    std::vector<ThresholdEvent> feed(const TemperatureReading &reading, const QDateTime &now);
+    // now: the steady time of this call; a reading's steadyTime (when set) says when it was measured.
+    std::vector<ThresholdEvent> feed(const TemperatureReading &reading, std::chrono::steady_clock::time_point now);
 
 private:
     enum class Zone { Normal, Cold, Hot };
     TemperatureConfig m_config;
     Zone m_zone = Zone::Normal;
-    QDateTime m_failingSince;
+    std::optional<std::chrono::steady_clock::time_point> m_failingSince;
     bool m_failingAlerted = false;
 };
 
