@@ -108,7 +108,7 @@ void Appliance::createDevices()
     const Moment now = m_clock.now();
     CameraConfig cameraConfig = m_config.camera;
     cameraConfig.lumaWidth = m_config.motion.analysisWidth; // no wider luma than the analysis takes
-    if (auto camera = createFrameSource(cameraConfig)) {
+    if (auto camera = m_cameraFactory ? m_cameraFactory(cameraConfig) : createFrameSource(cameraConfig)) {
         m_camera = std::move(*camera);
         connect(m_camera.get(), &FrameSource::frameReady, this, &Appliance::onFrame);
         connect(m_camera.get(), &FrameSource::stateChanged, this, &Appliance::onCameraState);
@@ -140,6 +140,8 @@ void Appliance::createDevices()
             });
             connect(m_door.get(), &DoorContact::availabilityChanged, this, [this](bool available, const QString &reason) {
                 qCInfo(lcApp) << "door contact" << (available ? "available" : "unavailable:") << reason;
+                if (m_stopping)
+                    return;
                 if (available)
                     tellHealth(QStringLiteral("Door contact"), m_doorHealth.up(m_clock.now()));
                 else
@@ -347,6 +349,8 @@ void Appliance::notePerson(int eventId, std::optional<bool> person)
 void Appliance::onCameraState(FrameSource::State state, const QString &reason)
 {
     qCInfo(lcApp) << "camera" << state << reason;
+    if (m_stopping)
+        return; // our own stop(), not an outage
     const Moment now = m_clock.now();
     if (state == FrameSource::State::Streaming) {
         tellHealth(QStringLiteral("Camera"), m_cameraHealth.up(now));
@@ -452,7 +456,9 @@ void Appliance::raise(AlertKind kind, const QString &text)
 void Appliance::send(const OutgoingAlert &alert)
 {
     qCInfo(lcApp) << "alert:" << alert.text << (alert.picture.isEmpty() ? QString() : QStringLiteral("picture ") + alert.picture);
-    if (m_link)
+    if (m_sink)
+        m_sink(alert);
+    else if (m_link)
         m_link->alert(alert);
 }
 

@@ -35,11 +35,11 @@ void replyWhenSaved(Appliance &appliance, QFuture<ApplianceState::Saved> saved, 
 {
     saved.then(&appliance, [reply, head, tail](const ApplianceState::Saved &result) {
         if (result)
-            reply.text(tail.isEmpty() ? head + QLatin1Char('.') : head + QStringLiteral(": ") + tail);
+            reply.text(tail.isEmpty() ? QString(head + QLatin1Char('.')) : QString(head + QStringLiteral(": ") + tail));
         else
             reply.text(QStringLiteral("%1 — but the setting could not be saved (disk full?): it will not survive a "
                                       "restart (%2).%3")
-                           .arg(head, result.error(), tail.isEmpty() ? QString() : QLatin1Char(' ') + tail));
+                           .arg(head, result.error(), tail.isEmpty() ? QString() : QString(QLatin1Char(' ') + tail)));
     });
 }
 

@@ -53,7 +53,7 @@ EventRecord fromJson(const QJsonObject &o)
 EventStore::EventStore(const StorageConfig &config, StorageWriter *writer, const Clock *clock, QObject *parent)
     : QObject(parent),
       m_config(config),
-      m_ownWriter(writer ? nullptr : std::make_unique<StorageWriter>()),
+      m_ownWriter(writer ? std::unique_ptr<StorageWriter>() : std::make_unique<StorageWriter>()),
       m_writer(writer ? writer : m_ownWriter.get()),
       m_clock(clock ? *clock : Clock::system())
 {
@@ -134,7 +134,7 @@ QFuture<std::expected<QString, QString>> EventStore::attachSnapshot(int id, cons
             return std::unexpected(error);
         enforceStorageBudget(dir, budget);
         return {};
-    });
+    }, QStringLiteral("snapshots")); // any later picture written means pictures are kept again
     listChanged();
     return written.then([relative](const StorageWriter::Result &result) -> std::expected<QString, QString> {
         if (!result)

@@ -2,7 +2,9 @@
 
 #include "Logging.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <algorithm>
 
@@ -21,7 +23,7 @@ BudgetResult enforceStorageBudget(const QString &storageDir, qint64 maxBytes)
         const QDir dir(storageDir + QLatin1Char('/') + sub);
         const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.jpg")}, QDir::Files);
         for (const QFileInfo &file : files) {
-            pictures.push_back({sub + QLatin1Char('/') + file.fileName(), file.lastModified(QTimeZone::UTC), file.size()});
+            pictures.push_back({sub + QLatin1Char('/') + file.fileName(), file.lastModified(), file.size()});
             result.bytesBefore += file.size();
         }
     }

@@ -4,6 +4,7 @@
 #include "app/JsonFile.h"
 
 #include <QPointer>
+#include <QStringList>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace garage {
@@ -19,46 +20,50 @@ StorageWriter::~StorageWriter()
     m_pool.waitForDone();
 }
 
-QFuture<StorageWriter::Result> StorageWriter::writeFile(const QString &path, const QByteArray &data)
+QFuture<StorageWriter::Result> StorageWriter::writeFile(const QString &path, const QByteArray &data, const QString &key)
 {
-    return run([path, data]() -> Result {
-        QString error;
-        if (!writeFileAtomically(path, data, &error))
-            return std::unexpected(error);
-        return {};
-    });
+    return run(
+        [path, data]() -> Result {
+            QString error;
+            if (!writeFileAtomically(path, data, &error))
+                return std::unexpected(error);
+            return {};
+        },
+        key.isEmpty() ? path : key);
 }
 
-QFuture<StorageWriter::Result> StorageWriter::run(std::function<Result()> job)
+QFuture<StorageWriter::Result> StorageWriter::run(std::function<Result()> job, const QString &key)
 {
     QPointer<StorageWriter> self(this);
-    return QtConcurrent::run(&m_pool, [self, job = std::move(job)] {
+    return QtConcurrent::run(&m_pool, [self, key, job = std::move(job)] {
         const Result result = job();
         // the health is the event loop's: hand the result over (dropped if the writer is gone)
-        if (self)
-            QMetaObject::invokeMethod(self.data(), [self, result] {
+        if (self && !key.isEmpty())
+            QMetaObject::invokeMethod(self.data(), [self, key, result] {
                 if (self)
-                    self->note(result);
+                    self->note(key, result);
             }, Qt::QueuedConnection);
         return result;
     });
 }
 
-void StorageWriter::note(const Result &result)
+QString StorageWriter::problem() const
+{
+    return QStringList(m_failing.values()).join(QStringLiteral("; "));
+}
+
+void StorageWriter::note(const QString &key, const Result &result)
 {
     if (!result) {
         qCWarning(lcApp) << "storage write failed:" << result.error();
-        if (m_problem.isEmpty()) {
-            m_problem = result.error();
-            Q_EMIT failed(m_problem);
-        } else {
-            m_problem = result.error();
-        }
+        const bool first = m_failing.isEmpty();
+        m_failing.insert(key, result.error());
+        if (first)
+            Q_EMIT failed(result.error());
         return;
     }
-    if (!m_problem.isEmpty()) {
+    if (m_failing.remove(key) > 0 && m_failing.isEmpty()) {
         qCInfo(lcApp) << "storage writes work again";
-        m_problem.clear();
         Q_EMIT recovered();
     }
 }

@@ -116,9 +116,9 @@ private Q_SLOTS:
         QVERIFY(test::writeFile(dir.filePath(QStringLiteral("outbox/000000000001.json")), QByteArray(500 * 1024, 'j')));
 
         const BudgetResult result = enforceStorageBudget(dir.path(), 700 * 1024);
-        QCOMPARE(result.bytesBefore, 4 * 300 * 1024);
+        QCOMPARE(result.bytesBefore, qint64(4 * 300 * 1024));
         QCOMPARE(result.removed, (QStringList{QStringLiteral("undelivered/a.jpg"), QStringLiteral("snapshots/000001.jpg")}));
-        QCOMPARE(result.bytesAfter, 2 * 300 * 1024);
+        QCOMPARE(result.bytesAfter, qint64(2 * 300 * 1024));
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("outbox/000000000001.jpg"))));
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("snapshots/000002.jpg"))));
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("outbox/000000000001.json")))); // an alert's text is kept

@@ -45,9 +45,18 @@ class Appliance : public QObject
 {
     Q_OBJECT
 public:
+    // Seams: where alerts go (the XMPP link by default) and how the camera is made (createFrameSource by default).
+    using AlertSink = std::function<void(const OutgoingAlert &)>;
+    using FrameSourceFactory =
+        std::function<std::expected<std::unique_ptr<FrameSource>, QString>(const CameraConfig &)>;
+
     // clock: null for the system clock (tests give a fake one).
     explicit Appliance(const AppConfig &config, QObject *parent = nullptr, const Clock *clock = nullptr);
     ~Appliance() override;
+
+    // Before start().
+    void setAlertSink(AlertSink sink) { m_sink = std::move(sink); }
+    void setFrameSourceFactory(FrameSourceFactory factory) { m_cameraFactory = std::move(factory); }
 
     // Opens storage, creates the camera, sensors and the XMPP link. Fails only when the storage directory cannot be
     // created: a camera, sensor or door that is missing or fails is logged, told to the owner and shown in status,
@@ -98,6 +107,8 @@ private:
 
     AppConfig m_config;
     const Clock &m_clock;
+    AlertSink m_sink;
+    FrameSourceFactory m_cameraFactory;
     StorageWriter m_writer; // the one disk-writing thread; before everything that writes
     ApplianceState m_state;
     EventStore m_events;
