@@ -19,7 +19,7 @@ BudgetResult enforceStorageBudget(const QString &storageDir, qint64 maxBytes)
     };
     std::vector<Picture> pictures;
     BudgetResult result;
-    for (const QString sub : {QStringLiteral("snapshots"), QStringLiteral("undelivered"), QStringLiteral("outbox")}) {
+    for (const QString &sub : {QStringLiteral("snapshots"), QStringLiteral("undelivered"), QStringLiteral("outbox")}) {
         const QDir dir(storageDir + QLatin1Char('/') + sub);
         const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.jpg")}, QDir::Files);
         for (const QFileInfo &file : files) {
