@@ -4,10 +4,10 @@
 #include "Logging.h"
 #include "app/DurationText.h"
 #include "app/SnapshotTruth.h"
+#include "app/StorageBudget.h"
 
 #include "camera/SnapshotEncoder.h"
 #include "motion/Annotator.h"
-#include "motion/PersonDetector.h"
 #include "sensors/DoorContact.h"
 #include "sensors/TemperatureSensor.h"
 #include "sensors/ThresholdMonitor.h"
@@ -20,17 +20,12 @@ using namespace std::chrono_literals;
 namespace garage {
 namespace {
 
-constexpr auto kAlertDelay = 2s;     // the alert picture is the best frame of an event's first seconds
 constexpr auto kWriterBound = 60s;   // a no-op on the storage writer must finish within this (watchdog)
+constexpr auto kBudgetEvery = 10min; // the outbox and undelivered/ grow without an event picture: scan them too
 
 QString clock(const QDateTime &t)
 {
     return t.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
-}
-
-QString personText(std::optional<bool> person)
-{
-    return !person ? QString() : *person ? QStringLiteral("person") : QStringLiteral("no person seen");
 }
 
 QString cameraStateName(FrameSource::State state)
@@ -47,15 +42,13 @@ Appliance::Appliance(const AppConfig &config, QObject *parent, const Clock *cloc
       m_clock(clock ? *clock : Clock::system()),
       m_state(config.alerts, config.storage.dir, m_writer, m_clock),
       m_events(config.storage, &m_writer, &m_clock),
-      m_detector(config.motion),
-      m_tracker(config.motion),
+      m_motion(m_config, m_events, m_state.policy(), m_clock,
+               [this] { return m_camera ? m_camera->latestFrame() : SnapshotFrame(); },
+               [this](const OutgoingAlert &alert) { send(alert); }),
       m_cameraHealth(config.alerts.cameraLostAfter),
       m_doorHealth(config.alerts.cameraLostAfter),
       m_sensorHealth(config.alerts.cameraLostAfter)
 {
-    m_alertDelay.setSingleShot(true);
-    m_alertDelay.setInterval(kAlertDelay);
-    connect(&m_alertDelay, &QTimer::timeout, this, &Appliance::sendMotionAlert);
     m_healthTimer.setSingleShot(true);
     connect(&m_healthTimer, &QTimer::timeout, this, &Appliance::pollHealth);
     connect(&m_writer, &StorageWriter::failed, this,
@@ -87,6 +80,10 @@ std::expected<void, QString> Appliance::start()
 
     createDevices();
     setUpWatchdog();
+    m_budgetTimer.setInterval(kBudgetEvery);
+    connect(&m_budgetTimer, &QTimer::timeout, this, &Appliance::enforceBudget);
+    m_budgetTimer.start();
+    enforceBudget();
 
     if (m_camera)
         m_camera->start();
@@ -110,7 +107,7 @@ void Appliance::createDevices()
     cameraConfig.lumaWidth = m_config.motion.analysisWidth; // no wider luma than the analysis takes
     if (auto camera = m_cameraFactory ? m_cameraFactory(cameraConfig) : createFrameSource(cameraConfig)) {
         m_camera = std::move(*camera);
-        connect(m_camera.get(), &FrameSource::frameReady, this, &Appliance::onFrame);
+        connect(m_camera.get(), &FrameSource::frameReady, &m_motion, &MotionEventRecorder::onFrame);
         connect(m_camera.get(), &FrameSource::stateChanged, this, &Appliance::onCameraState);
     } else {
         m_cameraError = camera.error();
@@ -157,6 +154,16 @@ void Appliance::createDevices()
     }
 }
 
+void Appliance::enforceBudget()
+{
+    const QString dir = m_config.storage.dir;
+    const qint64 budget = qint64(m_config.storage.maxMegabytes) * 1024 * 1024;
+    m_writer.run([dir, budget]() -> StorageWriter::Result {
+        enforceStorageBudget(dir, budget);
+        return {};
+    });
+}
+
 void Appliance::setUpWatchdog()
 {
     if (m_camera)
@@ -184,11 +191,10 @@ bool Appliance::supervisorsAlive()
 
 void Appliance::stop()
 {
-    m_alertDelay.stop();
     m_healthTimer.stop();
-    m_stopping = true; // an event cut short by the shutdown is recorded, not announced as ended
-    if (const auto ended = m_tracker.finish(m_lastFrameTime); ended)
-        onEventEnded(*ended);
+    m_budgetTimer.stop();
+    m_stopping = true;
+    m_motion.endOpenEvent({}, true);
     if (m_camera)
         m_camera->stop();
     if (m_sensor)
@@ -198,152 +204,6 @@ void Appliance::stop()
     if (m_link)
         m_link->stop();
     m_events.waitForWrites();
-}
-
-void Appliance::onFrame(const LumaFrame &frame)
-{
-    m_lastFrameTime = frame.timestamp;
-    FrameAnalysis analysis = m_detector.process(frame.grey, frame.timestamp);
-    for (cv::Rect &box : analysis.boxes) // boxes go on the full-size picture
-        box = frame.toFrame(box);
-    const EventUpdate update = m_tracker.update(frame.timestamp, frame.index, analysis);
-    if (update.kind == EventUpdate::Kind::None)
-        return;
-    if (update.kind == EventUpdate::Kind::Started)
-        onEventStarted(update.event);
-    if (m_open && update.bestFrameChanged && !m_open->alertDone) {
-        m_open->bestFrame = m_camera->latestFrame();
-        m_open->bestBoxes = analysis.boxes;
-        m_open->bestPercent = analysis.changedPercent;
-    }
-    m_lastMotion = m_clock.wallNow();
-    if (update.kind == EventUpdate::Kind::Ended)
-        onEventEnded(update.event);
-}
-
-void Appliance::onEventStarted(const MotionEvent &event)
-{
-    OpenEvent open;
-    open.start = m_clock.wallNow();
-    open.bestFrame = m_camera->latestFrame();
-    open.bestBoxes = {event.box};
-    open.bestPercent = event.peakPercent;
-    EventRecord record;
-    record.kind = QStringLiteral("motion");
-    record.start = open.start;
-    record.summary = QStringLiteral("motion");
-    open.id = m_events.add(record);
-    m_open = std::move(open);
-    qCInfo(lcApp) << "motion event" << m_open->id << "started, area" << event.peakPercent << "%";
-    m_alertDelay.start();
-}
-
-void Appliance::onEventEnded(const MotionEvent &event, const QString &endedBy)
-{
-    if (!m_open)
-        return;
-    if (!m_open->alertDone) // ended within the first seconds: alert now with what we have
-        sendMotionAlert();
-    OpenEvent open = *m_open;
-    m_open.reset();
-    m_alertDelay.stop();
-    const auto duration = std::chrono::duration_cast<std::chrono::seconds>(event.end - event.start);
-    const QString person = personText(open.person);
-    auto record = m_events.find(open.id).value_or(EventRecord{});
-    record.end = m_clock.wallNow();
-    record.peakPercent = event.peakPercent;
-    record.person = open.person;
-    record.summary = QStringLiteral("motion %1, peak %2 % of the view%3%4")
-                         .arg(formatDuration(duration))
-                         .arg(event.peakPercent, 0, 'f', 1)
-                         .arg(person.isEmpty() ? QString() : QStringLiteral(", ") + person,
-                              endedBy.isEmpty() ? QString() : QStringLiteral(", ended: ") + endedBy);
-    m_events.update(record);
-    qCInfo(lcApp) << "motion event" << open.id << "ended:" << record.summary;
-    if (open.alertSent && m_config.alerts.eventSummary && !m_stopping)
-        send({QStringLiteral("Motion in the %1 ended: %2").arg(m_config.xmpp.effectiveKeyword(), record.summary), {}, {},
-              record.end});
-}
-
-void Appliance::sendMotionAlert()
-{
-    if (!m_open || m_open->alertDone)
-        return;
-    m_open->alertDone = true;
-    const int id = m_open->id;
-    const QDateTime start = m_open->start;
-    const SnapshotFrame frame = m_open->bestFrame;
-    const auto boxes = m_open->bestBoxes;
-    const double percent = m_open->bestPercent;
-    if (frame.isNull()) {
-        qCWarning(lcApp) << "motion event" << id << "has no frame for its picture";
-        return;
-    }
-    const bool personCheck = m_config.motion.personCheck;
-    const auto masks = m_config.motion.masks;
-    const QString caption = QStringLiteral("%1 · %2 · motion %3 %")
-                                .arg(m_config.xmpp.effectiveKeyword(), start.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
-                                .arg(percent, 0, 'f', 1);
-    auto person = std::make_shared<std::optional<bool>>();
-    cv::Rect region;
-    for (const cv::Rect &box : boxes)
-        region |= box;
-    // on the worker: the person check first (drawn boxes would confuse it), then the annotation
-    auto annotate = [personCheck, person, region, boxes, masks, caption](cv::Mat &bgr) {
-        if (personCheck)
-            *person = PersonDetector().containsPerson(bgr, region);
-        annotateFrame(bgr, boxes, masks, caption.toStdString());
-    };
-    encodeSnapshot(frame, m_config.camera.jpegQuality, m_config.camera.snapshotWidth, annotate)
-        .then(this, [this, id, start, percent, person](std::expected<QByteArray, QString> jpeg) {
-            if (m_open && m_open->id == id)
-                m_open->person = *person;
-            else
-                notePerson(id, *person); // the event ended before its check did
-            if (!jpeg) {
-                qCWarning(lcApp) << "motion event" << id << "picture failed:" << jpeg.error();
-                deliverMotionAlert(id, start, percent, *person, {}, {});
-                return;
-            }
-            // the picture is written once; the alert refers to it after the write (or carries it if that failed)
-            const QByteArray bytes = *jpeg;
-            m_events.attachSnapshot(id, bytes).then(this, [this, id, start, percent, person, bytes](
-                                                              const std::expected<QString, QString> &picture) {
-                if (!picture)
-                    qCWarning(lcApp) << "motion event" << id << "picture not kept:" << picture.error();
-                deliverMotionAlert(id, start, percent, *person, picture.value_or(QString()),
-                                   picture ? QByteArray() : bytes);
-            });
-        });
-}
-
-void Appliance::deliverMotionAlert(int id, const QDateTime &start, double percent, std::optional<bool> person,
-                                   const QString &picture, const QByteArray &jpeg)
-{
-    const Moment now = m_clock.now();
-    const AlertDecision decision = m_state.policy().decide(AlertKind::Motion, now, person);
-    if (!decision.send) {
-        qCInfo(lcApp) << "motion event" << id << "not alerted:" << decision.reason;
-        return;
-    }
-    const QString who = personText(person);
-    send({QStringLiteral("Motion in the %1 at %2 (%3)")
-              .arg(m_config.xmpp.effectiveKeyword(), clock(start),
-                   who.isEmpty() ? QStringLiteral("%1 % of the view").arg(percent, 0, 'f', 1) : who),
-          picture, jpeg, start});
-    m_state.policy().motionAlertSent(now);
-    if (m_open && m_open->id == id)
-        m_open->alertSent = true;
-}
-
-void Appliance::notePerson(int eventId, std::optional<bool> person)
-{
-    auto record = m_events.find(eventId);
-    if (!person || !record || record->person)
-        return;
-    record->person = person;
-    record->summary += QStringLiteral(", ") + personText(person);
-    m_events.update(*record);
 }
 
 void Appliance::onCameraState(FrameSource::State state, const QString &reason)
@@ -359,8 +219,7 @@ void Appliance::onCameraState(FrameSource::State state, const QString &reason)
     }
     if (state == FrameSource::State::Stalled || state == FrameSource::State::Offline) {
         // an event in progress cannot see its end any more: it ends here, saying why
-        if (const auto ended = m_tracker.finish(m_lastFrameTime); ended)
-            onEventEnded(*ended, QStringLiteral("camera %1").arg(cameraStateName(state)));
+        m_motion.endOpenEvent(QStringLiteral("camera %1").arg(cameraStateName(state)));
         m_cameraHealth.down(reason, now);
         pollHealth();
     }
@@ -520,7 +379,7 @@ StatusInfo Appliance::statusInfo() const
     } else {
         info.cameraState = QStringLiteral("unavailable (%1)").arg(m_cameraError);
     }
-    info.lastMotion = m_lastMotion;
+    info.lastMotion = m_motion.lastMotion();
     info.hasTemperatureSensor = m_sensor != nullptr || !m_sensorError.isEmpty();
     info.celsius = m_lastGoodCelsius;
     info.temperatureTime = m_lastGoodTime;

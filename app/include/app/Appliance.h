@@ -1,6 +1,6 @@
 // The appliance: wires camera -> motion -> events -> alerts, sensors -> thresholds -> alerts, and the XMPP link's
-// chat commands. The rules live in small classes (AlertPolicy in ApplianceState, DeviceHealth, StorageHealth,
-// SnapshotTruth, Watchdog); this class connects them. The only class that knows every module.
+// chat commands. The rules live in small classes (MotionEventRecorder, AlertPolicy in ApplianceState, DeviceHealth,
+// StorageHealth, SnapshotTruth, Watchdog); this class creates the parts and connects them. The only class that knows every module.
 #pragma once
 
 #include "app/AppConfig.h"
@@ -8,6 +8,7 @@
 #include "app/Clock.h"
 #include "app/DeviceHealth.h"
 #include "app/EventStore.h"
+#include "app/MotionEventRecorder.h"
 #include "app/StatusText.h"
 #include "app/StorageHealth.h"
 #include "app/StorageWriter.h"
@@ -23,8 +24,6 @@
 
 #include "camera/FrameSource.h"
 #include "camera/SnapshotFrame.h"
-#include "motion/EventTracker.h"
-#include "motion/MotionDetector.h"
 #include "sensors/TemperatureReading.h"
 
 namespace garage {
@@ -83,14 +82,6 @@ public:
     bool supervisorsAlive();
 
 private:
-    void onFrame(const LumaFrame &frame);
-    void onEventStarted(const MotionEvent &event);
-    void onEventEnded(const MotionEvent &event, const QString &endedBy = {});
-    void sendMotionAlert();
-    void deliverMotionAlert(int id, const QDateTime &start, double percent, std::optional<bool> person,
-                            const QString &picture, const QByteArray &jpeg);
-    // Completes the record of an event that ended before its person check finished.
-    void notePerson(int eventId, std::optional<bool> person);
     void onCameraState(FrameSource::State state, const QString &reason);
     void onReading(const TemperatureReading &reading);
     void onDoorChanged(bool open, const QDateTime &at);
@@ -104,6 +95,7 @@ private:
     void refreshPresence();
     void createDevices();
     void setUpWatchdog();
+    void enforceBudget(); // the one [storage] max_mb over snapshots/, undelivered/ and outbox/, on the writer
 
     AppConfig m_config;
     const Clock &m_clock;
@@ -117,8 +109,7 @@ private:
 
     std::unique_ptr<FrameSource> m_camera;
     QString m_cameraError; // the camera could not be created
-    MotionDetector m_detector;
-    EventTracker m_tracker;
+    MotionEventRecorder m_motion;
     std::unique_ptr<TemperatureSensor> m_sensor;
     QString m_sensorError;
     std::unique_ptr<ThresholdMonitor> m_thresholds;
@@ -126,27 +117,12 @@ private:
     QString m_doorError;
     std::unique_ptr<XmppLink> m_link;
 
-    // the motion event in progress
-    struct OpenEvent {
-        int id = 0;
-        QDateTime start;
-        SnapshotFrame bestFrame;
-        std::vector<cv::Rect> bestBoxes;
-        double bestPercent = 0;
-        bool alertDone = false;
-        bool alertSent = false;
-        std::optional<bool> person;
-    };
-    std::optional<OpenEvent> m_open;
-    QTimer m_alertDelay;
-    QDateTime m_lastMotion;
-    std::chrono::milliseconds m_lastFrameTime{0};
-
     // devices: one message each way, after a grace period
     DeviceHealth m_cameraHealth;
     DeviceHealth m_doorHealth;
     DeviceHealth m_sensorHealth;
     QTimer m_healthTimer;
+    QTimer m_budgetTimer;
     StorageHealth m_storageHealth;
     Watchdog m_watchdog;
 
