@@ -3,103 +3,70 @@
 #include "ChatCommands.h"
 #include "Logging.h"
 #include "app/DurationText.h"
-#include "app/JsonFile.h"
+#include "app/SnapshotTruth.h"
+#include "app/StorageBudget.h"
 
 #include "camera/SnapshotEncoder.h"
 #include "motion/Annotator.h"
-#include "motion/PersonDetector.h"
 #include "sensors/DoorContact.h"
 #include "sensors/TemperatureSensor.h"
 #include "sensors/ThresholdMonitor.h"
 #include "xmpp/XmppLink.h"
 
 #include <QCoreApplication>
-#include <QJsonObject>
 
 using namespace std::chrono_literals;
 
 namespace garage {
 namespace {
 
-constexpr auto kAlertDelay = 2s;     // the alert picture is the best frame of an event's first seconds
+constexpr auto kWriterBound = 60s;   // a no-op on the storage writer must finish within this (watchdog)
+constexpr auto kBudgetEvery = 10min; // the outbox and undelivered/ grow without an event picture: scan them too
 
 QString clock(const QDateTime &t)
 {
     return t.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
 }
 
-QString personText(std::optional<bool> person)
+QString cameraStateName(FrameSource::State state)
 {
-    return !person ? QString() : *person ? QStringLiteral("person") : QStringLiteral("no person seen");
+    static const char *const names[] = {"starting", "streaming", "stalled", "offline"};
+    return QString::fromLatin1(names[int(state)]);
 }
 
 } // namespace
 
-Appliance::Appliance(const AppConfig &config, QObject *parent)
+Appliance::Appliance(const AppConfig &config, QObject *parent, const Clock *clock)
     : QObject(parent),
       m_config(config),
-      m_policy(config.alerts.armedAtStart, config.alerts.cooldown, config.alerts.personsOnly,
-               MuteSchedule::parse(config.alerts.muteSchedule).value_or(MuteSchedule())),
-      m_events(config.storage),
-      m_detector(config.motion),
-      m_tracker(config.motion)
+      m_clock(clock ? *clock : Clock::system()),
+      m_state(config.alerts, config.storage.dir, m_writer, m_clock),
+      m_events(config.storage, &m_writer, &m_clock),
+      m_motion(m_config, m_events, m_state.policy(), m_clock,
+               [this] { return m_camera ? m_camera->latestFrame() : SnapshotFrame(); },
+               [this](const OutgoingAlert &alert) { send(alert); }),
+      m_cameraHealth(config.alerts.cameraLostAfter),
+      m_doorHealth(config.alerts.cameraLostAfter),
+      m_sensorHealth(config.alerts.cameraLostAfter)
 {
-    m_alertDelay.setSingleShot(true);
-    m_alertDelay.setInterval(kAlertDelay);
-    connect(&m_alertDelay, &QTimer::timeout, this, &Appliance::sendMotionAlert);
-    m_cameraGrace.setSingleShot(true);
-    m_cameraGrace.setInterval(config.alerts.cameraLostAfter); // a shorter outage is not worth a message
-    connect(&m_cameraGrace, &QTimer::timeout, this, [this] {
-        if (m_cameraDownSince.isValid() && !m_cameraLostAlerted) {
-            m_cameraLostAlerted = true;
-            raise(AlertKind::Safety, QStringLiteral("Camera lost in the %1: %2").arg(m_config.xmpp.effectiveKeyword(),
-                                                                                     m_cameraDownReason));
-            recordEvent(QStringLiteral("camera"), QStringLiteral("camera lost: %1").arg(m_cameraDownReason));
-        }
-    });
+    m_healthTimer.setSingleShot(true);
+    connect(&m_healthTimer, &QTimer::timeout, this, &Appliance::pollHealth);
+    connect(&m_writer, &StorageWriter::failed, this,
+            [this](const QString &reason) { onStorageFailed(QStringLiteral("disk"), reason); });
+    connect(&m_writer, &StorageWriter::recovered, this, [this] { onStorageRecovered(QStringLiteral("disk")); });
 }
 
 Appliance::~Appliance() = default;
 
 std::expected<void, QString> Appliance::start()
 {
-    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_startedAt = m_clock.wallNow();
     QString error;
     if (!m_events.open(&error))
         return std::unexpected(QStringLiteral("storage/dir: %1").arg(error));
-    loadState();
+    m_state.load();
 
-    CameraConfig cameraConfig = m_config.camera;
-    cameraConfig.lumaWidth = m_config.motion.analysisWidth; // no wider luma than the analysis takes
-    auto camera = createFrameSource(cameraConfig);
-    if (!camera)
-        return std::unexpected(QStringLiteral("camera/source: %1").arg(camera.error()));
-    m_camera = std::move(*camera);
-    connect(m_camera.get(), &FrameSource::frameReady, this, &Appliance::onFrame);
-    connect(m_camera.get(), &FrameSource::stateChanged, this, &Appliance::onCameraState);
-
-    if (!m_config.temperature.source.isEmpty() && m_config.temperature.source != QLatin1String("none")) {
-        auto sensor = createTemperatureSensor(m_config.temperature);
-        if (!sensor)
-            return std::unexpected(QStringLiteral("temperature/source: %1").arg(sensor.error()));
-        m_sensor = std::move(*sensor);
-        m_thresholds = std::make_unique<ThresholdMonitor>(m_config.temperature);
-        connect(m_sensor.get(), &TemperatureSensor::readingReady, this, &Appliance::onReading);
-    }
-    if (!m_config.door.line.isEmpty()) {
-        auto door = createDoorContact(m_config.door);
-        if (!door)
-            return std::unexpected(QStringLiteral("door/line: %1").arg(door.error()));
-        m_door = std::move(*door);
-        connect(m_door.get(), &DoorContact::doorChanged, this, &Appliance::onDoorChanged);
-        connect(m_door.get(), &DoorContact::leftOpen, this, [this](std::chrono::seconds openFor) {
-            raise(AlertKind::Safety, QStringLiteral("The %1 door has been open for %2")
-                                         .arg(m_config.xmpp.effectiveKeyword(), formatDuration(openFor)));
-            recordEvent(QStringLiteral("door"), QStringLiteral("left open %1").arg(formatDuration(openFor)));
-        });
-    }
-
-    m_link = std::make_unique<XmppLink>(m_config.xmpp, m_config.storage.dir);
+    m_link = std::make_unique<XmppLink>(m_config.xmpp, m_config.storage.dir, m_writer.pool());
     registerChatCommands(m_link->commands(), *this);
     connect(m_link.get(), &XmppLink::connectedChanged, this, [this](bool connected) {
         if (connected)
@@ -107,26 +74,127 @@ std::expected<void, QString> Appliance::start()
     });
     connect(m_link.get(), &XmppLink::fatalError, this,
             [](const QString &reason) { qCCritical(lcApp) << "XMPP link stopped:" << reason; });
+    connect(m_link.get(), &XmppLink::storageFailed, this,
+            [this](const QString &reason) { onStorageFailed(QStringLiteral("outbox"), reason); });
+    connect(m_link.get(), &XmppLink::storageRecovered, this, [this] { onStorageRecovered(QStringLiteral("outbox")); });
 
-    m_camera->start();
+    createDevices();
+    setUpWatchdog();
+    m_budgetTimer.setInterval(kBudgetEvery);
+    connect(&m_budgetTimer, &QTimer::timeout, this, &Appliance::enforceBudget);
+    m_budgetTimer.start();
+    enforceBudget();
+
+    if (m_camera)
+        m_camera->start();
     if (m_sensor)
         m_sensor->start();
     if (m_door)
         m_door->start();
     m_link->start();
+    pollHealth();
     refreshPresence();
-    qCInfo(lcApp) << "appliance started:" << (m_policy.isArmed() ? "armed" : "disarmed") << "camera"
+    qCInfo(lcApp) << "appliance started:" << (m_state.policy().isArmed() ? "armed" : "disarmed") << "camera"
                   << m_config.camera.source << "sensor" << (m_sensor ? m_sensor->description() : QStringLiteral("none"));
     return {};
 }
 
+// A device that cannot be created runs as "lost" from the start: logged now, told after the grace, in status.
+void Appliance::createDevices()
+{
+    const Moment now = m_clock.now();
+    CameraConfig cameraConfig = m_config.camera;
+    cameraConfig.lumaWidth = m_config.motion.analysisWidth; // no wider luma than the analysis takes
+    if (auto camera = m_cameraFactory ? m_cameraFactory(cameraConfig) : createFrameSource(cameraConfig)) {
+        m_camera = std::move(*camera);
+        connect(m_camera.get(), &FrameSource::frameReady, &m_motion, &MotionEventRecorder::onFrame);
+        connect(m_camera.get(), &FrameSource::stateChanged, this, &Appliance::onCameraState);
+    } else {
+        m_cameraError = camera.error();
+        qCCritical(lcApp) << "camera unavailable, running without it:" << m_cameraError;
+        m_cameraHealth.down(m_cameraError, now);
+    }
+
+    if (!m_config.temperature.source.isEmpty() && m_config.temperature.source != QLatin1String("none")) {
+        m_thresholds = std::make_unique<ThresholdMonitor>(m_config.temperature);
+        if (auto sensor = createTemperatureSensor(m_config.temperature)) {
+            m_sensor = std::move(*sensor);
+            connect(m_sensor.get(), &TemperatureSensor::readingReady, this, &Appliance::onReading);
+        } else {
+            m_sensorError = sensor.error();
+            qCCritical(lcApp) << "temperature sensor unavailable, running without it:" << m_sensorError;
+            m_sensorHealth.down(m_sensorError, now);
+        }
+    }
+    if (!m_config.door.line.isEmpty()) {
+        if (auto door = createDoorContact(m_config.door)) {
+            m_door = std::move(*door);
+            connect(m_door.get(), &DoorContact::doorChanged, this, &Appliance::onDoorChanged);
+            connect(m_door.get(), &DoorContact::leftOpen, this, [this](std::chrono::seconds openFor) {
+                raise(AlertKind::Safety, QStringLiteral("The %1 door has been open for %2")
+                                             .arg(m_config.xmpp.effectiveKeyword(), formatDuration(openFor)));
+                recordEvent(QStringLiteral("door"), QStringLiteral("left open %1").arg(formatDuration(openFor)));
+            });
+            connect(m_door.get(), &DoorContact::availabilityChanged, this, [this](bool available, const QString &reason) {
+                qCInfo(lcApp) << "door contact" << (available ? "available" : "unavailable:") << reason;
+                if (m_stopping)
+                    return;
+                if (available)
+                    tellHealth(QStringLiteral("Door contact"), m_doorHealth.up(m_clock.now()));
+                else
+                    m_doorHealth.down(reason, m_clock.now());
+                pollHealth();
+                refreshPresence();
+            });
+        } else {
+            m_doorError = door.error();
+            qCCritical(lcApp) << "door contact unavailable, running without it:" << m_doorError;
+            m_doorHealth.down(m_doorError, now);
+        }
+    }
+}
+
+void Appliance::enforceBudget()
+{
+    const QString dir = m_config.storage.dir;
+    const qint64 budget = qint64(m_config.storage.maxMegabytes) * 1024 * 1024;
+    m_writer.run([dir, budget]() -> StorageWriter::Result {
+        enforceStorageBudget(dir, budget);
+        return {};
+    });
+}
+
+void Appliance::setUpWatchdog()
+{
+    if (m_camera)
+        m_watchdog.add(QStringLiteral("camera"), [this](auto now) { return m_camera->supervisionProblem(now); });
+    m_watchdog.add(QStringLiteral("xmpp"), [this](auto now) { return m_link->supervisionProblem(now); });
+    if (m_sensor)
+        m_watchdog.add(QStringLiteral("temperature"), [this](auto now) { return m_sensor->supervisionProblem(now); });
+    if (m_door)
+        m_watchdog.add(QStringLiteral("door"), [this](auto now) { return m_door->supervisionProblem(now); });
+    m_watchdog.add(QStringLiteral("storage"), [this](auto now) { return m_writer.supervisionProblem(now, kWriterBound); });
+}
+
+bool Appliance::supervisorsAlive()
+{
+    const Watchdog::Verdict verdict = m_watchdog.evaluate(m_clock.steadyNow());
+    if (verdict.changed) {
+        if (verdict.ping)
+            qCInfo(lcApp) << "watchdog: every supervisor is alive again, pinging systemd";
+        else
+            qCCritical(lcApp).noquote() << "watchdog: not pinging systemd (it will restart the daemon):"
+                                        << verdict.problems.join(QStringLiteral("; "));
+    }
+    return verdict.ping;
+}
+
 void Appliance::stop()
 {
-    m_alertDelay.stop();
-    m_cameraGrace.stop();
-    m_stopping = true; // an event cut short by the shutdown is recorded, not announced as ended
-    if (const auto ended = m_tracker.finish(m_lastFrameTime); ended)
-        onEventEnded(*ended);
+    m_healthTimer.stop();
+    m_budgetTimer.stop();
+    m_stopping = true;
+    m_motion.endOpenEvent({}, true);
     if (m_camera)
         m_camera->stop();
     if (m_sensor)
@@ -138,156 +206,74 @@ void Appliance::stop()
     m_events.waitForWrites();
 }
 
-void Appliance::onFrame(const LumaFrame &frame)
-{
-    m_lastFrameTime = frame.timestamp;
-    FrameAnalysis analysis = m_detector.process(frame.grey, frame.timestamp);
-    for (cv::Rect &box : analysis.boxes) // boxes go on the full-size picture
-        box = frame.toFrame(box);
-    const EventUpdate update = m_tracker.update(frame.timestamp, frame.index, analysis);
-    if (update.kind == EventUpdate::Kind::None)
-        return;
-    if (update.kind == EventUpdate::Kind::Started)
-        onEventStarted(update.event);
-    if (m_open && update.bestFrameChanged && !m_open->alertDone) {
-        m_open->bestFrame = m_camera->latestFrame();
-        m_open->bestBoxes = analysis.boxes;
-        m_open->bestPercent = analysis.changedPercent;
-    }
-    m_lastMotion = QDateTime::currentDateTimeUtc();
-    if (update.kind == EventUpdate::Kind::Ended)
-        onEventEnded(update.event);
-}
-
-void Appliance::onEventStarted(const MotionEvent &event)
-{
-    OpenEvent open;
-    open.start = QDateTime::currentDateTimeUtc();
-    open.bestFrame = m_camera->latestFrame();
-    open.bestBoxes = {event.box};
-    open.bestPercent = event.peakPercent;
-    EventRecord record;
-    record.kind = QStringLiteral("motion");
-    record.start = open.start;
-    record.summary = QStringLiteral("motion");
-    open.id = m_events.add(record);
-    m_open = std::move(open);
-    qCInfo(lcApp) << "motion event" << m_open->id << "started, area" << event.peakPercent << "%";
-    m_alertDelay.start();
-}
-
-void Appliance::onEventEnded(const MotionEvent &event)
-{
-    if (!m_open)
-        return;
-    if (!m_open->alertDone) // ended within the first seconds: alert now with what we have
-        sendMotionAlert();
-    OpenEvent open = *m_open;
-    m_open.reset();
-    m_alertDelay.stop();
-    const auto duration = std::chrono::duration_cast<std::chrono::seconds>(event.end - event.start);
-    const QString person = personText(open.person);
-    auto record = m_events.find(open.id).value_or(EventRecord{});
-    record.end = QDateTime::currentDateTimeUtc();
-    record.peakPercent = event.peakPercent;
-    record.person = open.person;
-    record.summary = QStringLiteral("motion %1, peak %2 % of the view%3")
-                         .arg(formatDuration(duration))
-                         .arg(event.peakPercent, 0, 'f', 1)
-                         .arg(person.isEmpty() ? QString() : QStringLiteral(", ") + person);
-    m_events.update(record);
-    qCInfo(lcApp) << "motion event" << open.id << "ended:" << record.summary;
-    if (open.alertSent && m_config.alerts.eventSummary && !m_stopping)
-        m_link->alert(QStringLiteral("Motion in the %1 ended: %2").arg(m_config.xmpp.effectiveKeyword(), record.summary));
-}
-
-void Appliance::sendMotionAlert()
-{
-    if (!m_open || m_open->alertDone)
-        return;
-    m_open->alertDone = true;
-    const int id = m_open->id;
-    const QDateTime start = m_open->start;
-    const SnapshotFrame frame = m_open->bestFrame;
-    const auto boxes = m_open->bestBoxes;
-    const double percent = m_open->bestPercent;
-    if (frame.isNull()) {
-        qCWarning(lcApp) << "motion event" << id << "has no frame for its picture";
-        return;
-    }
-    const bool personCheck = m_config.motion.personCheck;
-    const auto masks = m_config.motion.masks;
-    const QString caption = QStringLiteral("%1 · %2 · motion %3 %")
-                                .arg(m_config.xmpp.effectiveKeyword(), start.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
-                                .arg(percent, 0, 'f', 1);
-    auto person = std::make_shared<std::optional<bool>>();
-    cv::Rect region;
-    for (const cv::Rect &box : boxes)
-        region |= box;
-    // on the worker: the person check first (drawn boxes would confuse it), then the annotation
-    auto annotate = [personCheck, person, region, boxes, masks, caption](cv::Mat &bgr) {
-        if (personCheck)
-            *person = PersonDetector().containsPerson(bgr, region);
-        annotateFrame(bgr, boxes, masks, caption.toStdString());
-    };
-    encodeSnapshot(frame, m_config.camera.jpegQuality, m_config.camera.snapshotWidth, annotate)
-        .then(this, [this, id, start, percent, person](std::expected<QByteArray, QString> jpeg) {
-            if (m_open && m_open->id == id)
-                m_open->person = *person;
-            else
-                notePerson(id, *person); // the event ended before its check did
-            if (jpeg)
-                m_events.attachSnapshot(id, *jpeg);
-            else
-                qCWarning(lcApp) << "motion event" << id << "picture failed:" << jpeg.error();
-            const QDateTime now = QDateTime::currentDateTimeUtc();
-            const AlertDecision decision = m_policy.decide(AlertKind::Motion, now, *person);
-            if (!decision.send) {
-                qCInfo(lcApp) << "motion event" << id << "not alerted:" << decision.reason;
-                return;
-            }
-            const QString who = personText(*person);
-            m_link->alert(QStringLiteral("Motion in the %1 at %2 (%3)")
-                              .arg(m_config.xmpp.effectiveKeyword(), clock(start),
-                                   who.isEmpty() ? QStringLiteral("%1 % of the view").arg(percent, 0, 'f', 1) : who),
-                          jpeg.value_or(QByteArray()));
-            m_policy.motionAlertSent(now);
-            if (m_open && m_open->id == id)
-                m_open->alertSent = true;
-        });
-}
-
-void Appliance::notePerson(int eventId, std::optional<bool> person)
-{
-    auto record = m_events.find(eventId);
-    if (!person || !record || record->person)
-        return;
-    record->person = person;
-    record->summary += QStringLiteral(", ") + personText(person);
-    m_events.update(*record);
-}
-
 void Appliance::onCameraState(FrameSource::State state, const QString &reason)
 {
     qCInfo(lcApp) << "camera" << state << reason;
+    if (m_stopping)
+        return; // our own stop(), not an outage
+    const Moment now = m_clock.now();
     if (state == FrameSource::State::Streaming) {
-        m_cameraGrace.stop();
-        if (m_cameraLostAlerted) {
-            const auto down = std::chrono::seconds(m_cameraDownSince.secsTo(QDateTime::currentDateTimeUtc()));
-            raise(AlertKind::Safety, QStringLiteral("Camera back in the %1 after %2")
-                                         .arg(m_config.xmpp.effectiveKeyword(), formatDuration(down)));
-            recordEvent(QStringLiteral("camera"), QStringLiteral("camera back after %1").arg(formatDuration(down)));
-        }
-        m_cameraLostAlerted = false;
-        m_cameraDownSince = {};
+        tellHealth(QStringLiteral("Camera"), m_cameraHealth.up(now));
+        pollHealth();
         return;
     }
     if (state == FrameSource::State::Stalled || state == FrameSource::State::Offline) {
-        m_cameraDownReason = reason;
-        if (!m_cameraDownSince.isValid()) {
-            m_cameraDownSince = QDateTime::currentDateTimeUtc();
-            m_cameraGrace.start();
-        }
+        // an event in progress cannot see its end any more: it ends here, saying why
+        m_motion.endOpenEvent(QStringLiteral("camera %1").arg(cameraStateName(state)));
+        m_cameraHealth.down(reason, now);
+        pollHealth();
+    }
+}
+
+void Appliance::pollHealth()
+{
+    const Moment now = m_clock.now();
+    tellHealth(QStringLiteral("Camera"), m_cameraHealth.poll(now));
+    tellHealth(QStringLiteral("Door contact"), m_doorHealth.poll(now));
+    tellHealth(QStringLiteral("Temperature sensor"), m_sensorHealth.poll(now));
+    std::optional<std::chrono::steady_clock::time_point> next;
+    for (const DeviceHealth *health : {&m_cameraHealth, &m_doorHealth, &m_sensorHealth})
+        if (const auto deadline = health->deadline(); deadline && (!next || *deadline < *next))
+            next = deadline;
+    if (next)
+        m_healthTimer.start(std::max(std::chrono::milliseconds(0),
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(*next - now.steady)));
+    else
+        m_healthTimer.stop();
+}
+
+void Appliance::tellHealth(const QString &device, const std::optional<DeviceChange> &change)
+{
+    if (!change)
+        return;
+    const QString name = m_config.xmpp.effectiveKeyword();
+    const QString lower = device.toLower();
+    if (change->kind == DeviceChange::Kind::Lost) {
+        raise(AlertKind::Safety, QStringLiteral("%1 lost in the %2: %3").arg(device, name, change->reason));
+        recordEvent(lower.section(QLatin1Char(' '), 0, 0), QStringLiteral("%1 lost: %2").arg(lower, change->reason));
+    } else {
+        raise(AlertKind::Safety,
+              QStringLiteral("%1 back in the %2 after %3").arg(device, name, formatDuration(change->downFor)));
+        recordEvent(lower.section(QLatin1Char(' '), 0, 0),
+                    QStringLiteral("%1 back after %2").arg(lower, formatDuration(change->downFor)));
+    }
+}
+
+void Appliance::onStorageFailed(const QString &source, const QString &reason)
+{
+    qCWarning(lcApp) << "storage problem (" << source << "):" << reason;
+    if (m_storageHealth.failed(source, reason))
+        raise(AlertKind::Safety, QStringLiteral("Storage problem in the %1: %2; alerts still go out, pictures may not "
+                                                "be kept")
+                                     .arg(m_config.xmpp.effectiveKeyword(), reason));
+}
+
+void Appliance::onStorageRecovered(const QString &source)
+{
+    if (m_storageHealth.recovered(source)) {
+        qCInfo(lcApp) << "storage is back:" << source << "writes work again";
+        raise(AlertKind::Safety, QStringLiteral("Storage is back in the %1: writes work again")
+                                     .arg(m_config.xmpp.effectiveKeyword()));
     }
 }
 
@@ -300,7 +286,7 @@ void Appliance::onReading(const TemperatureReading &reading)
     } else {
         qCWarning(lcApp) << "temperature reading failed:" << reading.reason;
     }
-    for (const ThresholdEvent &event : m_thresholds->feed(reading, std::chrono::steady_clock::now())) {
+    for (const ThresholdEvent &event : m_thresholds->feed(reading, m_clock.steadyNow())) {
         raise(AlertKind::Safety, QStringLiteral("%1: %2").arg(m_config.xmpp.effectiveKeyword(), event.text));
         recordEvent(QStringLiteral("temperature"), event.text);
     }
@@ -316,123 +302,138 @@ void Appliance::onDoorChanged(bool open, const QDateTime &at)
     refreshPresence();
 }
 
-void Appliance::raise(AlertKind kind, const QString &text, const QByteArray &jpeg)
+void Appliance::raise(AlertKind kind, const QString &text)
 {
-    const AlertDecision decision = m_policy.decide(kind, QDateTime::currentDateTimeUtc());
+    const AlertDecision decision = m_state.policy().decide(kind, m_clock.now());
     if (!decision.send) {
         qCInfo(lcApp) << "not alerted (" << decision.reason << "):" << text;
         return;
     }
-    qCInfo(lcApp) << "alert:" << text;
-    m_link->alert(text, jpeg);
+    send({text, {}, {}, m_clock.wallNow()});
+}
+
+void Appliance::send(const OutgoingAlert &alert)
+{
+    qCInfo(lcApp) << "alert:" << alert.text << (alert.picture.isEmpty() ? QString() : QStringLiteral("picture ") + alert.picture);
+    if (m_sink)
+        m_sink(alert);
+    else if (m_link)
+        m_link->alert(alert);
 }
 
 void Appliance::recordEvent(const QString &kind, const QString &summary)
 {
     EventRecord record;
     record.kind = kind;
-    record.start = QDateTime::currentDateTimeUtc();
+    record.start = m_clock.wallNow();
     record.end = record.start;
     record.summary = summary;
     m_events.add(record);
 }
 
-void Appliance::snapshot(std::function<void(std::expected<QByteArray, QString>)> done)
+void Appliance::snapshot(std::function<void(std::expected<SnapshotReply, QString>)> done)
 {
     const SnapshotFrame frame = m_camera ? m_camera->latestFrame() : SnapshotFrame();
-    if (frame.isNull()) {
-        done(std::unexpected(QStringLiteral("no picture from the camera yet (camera %1)")
-                                 .arg(statusInfo().cameraState)));
+    SnapshotFacts facts;
+    facts.name = m_config.xmpp.effectiveKeyword();
+    facts.streaming = m_camera && m_camera->state() == FrameSource::State::Streaming;
+    facts.cameraState = statusInfo().cameraState;
+    facts.downSince = m_cameraHealth.downSinceWall();
+    facts.hasFrame = !frame.isNull();
+    facts.capturedAt = frame.capturedAt();
+    facts.capturedSteady = frame.capturedSteady();
+    facts.now = m_clock.steadyNow();
+    facts.stallTimeout = m_config.camera.stallTimeout;
+    const SnapshotVerdict verdict = judgeSnapshot(facts);
+    if (!verdict.sendPicture) {
+        done(std::unexpected(verdict.caption));
         return;
     }
-    const QString caption = QStringLiteral("%1 · %2").arg(m_config.xmpp.effectiveKeyword(),
-                                                          QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+    const QString drawn = QStringLiteral("%1 · %2").arg(facts.name, frame.capturedAt().toLocalTime().toString(
+                                                                          QStringLiteral("yyyy-MM-dd HH:mm:ss")));
     const auto masks = m_config.motion.masks;
     encodeSnapshot(frame, m_config.camera.jpegQuality, m_config.camera.snapshotWidth,
-                   [masks, caption](cv::Mat &bgr) { annotateFrame(bgr, {}, masks, caption.toStdString()); })
-        .then(this, [done](std::expected<QByteArray, QString> jpeg) { done(jpeg); });
+                   [masks, drawn](cv::Mat &bgr) { annotateFrame(bgr, {}, masks, drawn.toStdString()); })
+        .then(this, [done, caption = verdict.caption](std::expected<QByteArray, QString> jpeg) {
+            if (jpeg)
+                done(SnapshotReply{*jpeg, caption});
+            else
+                done(std::unexpected(jpeg.error()));
+        });
 }
 
 StatusInfo Appliance::statusInfo() const
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Moment now = m_clock.now();
     StatusInfo info;
     info.name = m_config.xmpp.effectiveKeyword();
-    info.armed = m_policy.isArmed();
-    info.mutedUntil = m_policy.mutedUntil(now);
-    if (m_policy.scheduleMutes(now))
-        info.scheduleMute = m_policy.schedule().toString();
+    info.armed = m_state.policy().isArmed();
+    info.mutedUntil = m_state.policy().mutedUntil(now);
+    if (m_state.policy().scheduleMutes(now.wall))
+        info.scheduleMute = m_state.policy().schedule().toString();
     if (m_camera) {
-        static const char *const names[] = {"starting", "streaming", "stalled", "offline"};
-        info.cameraState = QString::fromLatin1(names[int(m_camera->state())]);
+        info.cameraState = cameraStateName(m_camera->state());
         if (m_camera->state() != FrameSource::State::Streaming && !m_camera->stateReason().isEmpty())
             info.cameraState += QStringLiteral(" (%1)").arg(m_camera->stateReason());
         info.cameraFps = m_camera->measuredFps();
+    } else {
+        info.cameraState = QStringLiteral("unavailable (%1)").arg(m_cameraError);
     }
-    info.lastMotion = m_lastMotion;
-    info.hasTemperatureSensor = m_sensor != nullptr;
+    info.lastMotion = m_motion.lastMotion();
+    info.hasTemperatureSensor = m_sensor != nullptr || !m_sensorError.isEmpty();
     info.celsius = m_lastGoodCelsius;
     info.temperatureTime = m_lastGoodTime;
-    if (m_sensor && m_lastReading.time.isValid() && m_lastReading.quality != TemperatureReading::Quality::Ok)
+    if (!m_sensorError.isEmpty())
+        info.temperatureProblem = m_sensorError;
+    else if (m_sensor && m_lastReading.time.isValid() && m_lastReading.quality != TemperatureReading::Quality::Ok)
         info.temperatureProblem = m_lastReading.reason;
-    if (m_door) {
+    if (m_door && m_door->isKnown()) {
         info.doorOpen = m_door->isOpen();
         info.doorSince = m_door->since();
+    } else if (m_door || !m_doorError.isEmpty()) {
+        info.doorProblem = !m_doorError.isEmpty() ? m_doorError
+                           : !m_door->problem().isEmpty() ? m_door->problem()
+                                                          : QStringLiteral("no reading yet");
     }
+    info.storageProblem = m_storageHealth.problem();
     info.startedAt = m_startedAt;
     info.version = QCoreApplication::applicationVersion();
-    info.server = m_link ? QStringLiteral("%1 (%2)").arg(m_link->serverName(),
-                                                          m_link->isConnected() ? QStringLiteral("connected")
-                                                                                : QStringLiteral("reconnecting"))
-                         : QString();
+    if (m_link) {
+        const QString problem = m_link->connectionProblem();
+        info.server = QStringLiteral("%1 (%2)").arg(m_link->serverName(),
+                                                    m_link->isConnected() ? QStringLiteral("connected")
+                                                    : problem.isEmpty()   ? QStringLiteral("reconnecting")
+                                                                          : problem);
+    }
     return info;
 }
 
-void Appliance::setArmed(bool armed)
+QFuture<ApplianceState::Saved> Appliance::setArmed(bool armed)
 {
-    m_policy.setArmed(armed);
-    saveState();
+    auto saved = m_state.setArmed(armed);
     refreshPresence();
+    return saved;
 }
 
-void Appliance::muteUntil(const QDateTime &end)
+QFuture<ApplianceState::Saved> Appliance::muteUntil(const QDateTime &end)
 {
-    m_policy.muteUntil(end);
-    saveState();
+    return m_state.muteUntil(end);
 }
 
-void Appliance::unmute()
+QFuture<ApplianceState::Saved> Appliance::muteFor(std::chrono::seconds duration)
 {
-    m_policy.unmute();
-    saveState();
+    return m_state.muteFor(duration);
+}
+
+QFuture<ApplianceState::Saved> Appliance::unmute()
+{
+    return m_state.unmute();
 }
 
 void Appliance::refreshPresence()
 {
     if (m_link)
         m_link->setStatusText(formatPresence(statusInfo()));
-}
-
-void Appliance::loadState()
-{
-    const auto doc = readJsonFile(m_config.storage.dir + QStringLiteral("/state.json"));
-    if (!doc)
-        return;
-    const QJsonObject o = doc->object();
-    if (o.contains(QStringLiteral("armed")))
-        m_policy.setArmed(o.value(QStringLiteral("armed")).toBool());
-    const QDateTime muted = QDateTime::fromString(o.value(QStringLiteral("muted_until")).toString(), Qt::ISODate);
-    if (muted.isValid())
-        m_policy.muteUntil(muted);
-}
-
-void Appliance::saveState()
-{
-    const QJsonObject o{{QStringLiteral("armed"), m_policy.isArmed()},
-                        {QStringLiteral("muted_until"),
-                         m_policy.mutedUntil(QDateTime::currentDateTimeUtc()).toString(Qt::ISODate)}};
-    if (!writeFileAtomically(m_config.storage.dir + QStringLiteral("/state.json"), QJsonDocument(o).toJson()))
-        qCWarning(lcApp) << "cannot save the armed/muted state in" << m_config.storage.dir;
 }
 
 } // namespace garage

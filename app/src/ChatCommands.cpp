@@ -18,13 +18,34 @@ QString eventLine(const EventRecord &e)
 
 void sendSnapshot(Appliance &appliance, const Replier &reply)
 {
-    appliance.snapshot([reply, name = appliance.config().xmpp.effectiveKeyword()](std::expected<QByteArray, QString> jpeg) {
-        if (jpeg)
-            reply.image(*jpeg, QStringLiteral("Snapshot of the %1 at %2")
-                                   .arg(name, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
+    appliance.snapshot([reply](std::expected<SnapshotReply, QString> snapshot) {
+        if (snapshot)
+            reply.image(snapshot->jpeg, snapshot->caption);
         else
-            reply.text(QStringLiteral("No snapshot: %1").arg(jpeg.error()));
+            reply.text(QStringLiteral("No snapshot: %1").arg(snapshot.error()));
     });
+}
+
+// The reply waits for the state to be saved (on the storage writer, never blocking the event loop) and says so when
+// the setting will not survive a restart.
+// head "Armed", tail "motion and door alerts are on." -> "Armed: motion and door alerts are on.", or when the save
+// failed "Armed — but the setting could not be saved (disk full?): it will not survive a restart (why). motion ..."
+void replyWhenSaved(Appliance &appliance, QFuture<ApplianceState::Saved> saved, const Replier &reply,
+                    const QString &head, const QString &tail)
+{
+    saved.then(&appliance, [reply, head, tail](const ApplianceState::Saved &result) {
+        if (result)
+            reply.text(tail.isEmpty() ? QString(head + QLatin1Char('.')) : QString(head + QStringLiteral(": ") + tail));
+        else
+            reply.text(QStringLiteral("%1 — but the setting could not be saved (disk full?): it will not survive a "
+                                      "restart (%2).%3")
+                           .arg(head, result.error(), tail.isEmpty() ? QString() : QString(QLatin1Char(' ') + tail)));
+    });
+}
+
+bool isWallTimeMute(const QString &arguments)
+{
+    return arguments.trimmed().startsWith(QLatin1String("until"), Qt::CaseInsensitive);
 }
 
 void sendEventPicture(Appliance &appliance, const QString &arguments, const Replier &reply)
@@ -64,32 +85,37 @@ void registerChatCommands(CommandRouter &router, Appliance &appliance)
                });
     router.add(QStringLiteral("arm"), {}, QStringLiteral("motion and door alerts on"),
                [&appliance](const CommandRequest &, const Replier &reply) {
-                   appliance.setArmed(true);
-                   reply.text(QStringLiteral("Armed: motion and door alerts are on."));
+                   replyWhenSaved(appliance, appliance.setArmed(true), reply, QStringLiteral("Armed"),
+                                  QStringLiteral("motion and door alerts are on."));
                });
     router.add(QStringLiteral("disarm"), {}, QStringLiteral("motion and door alerts off (frost, heat, failures still come)"),
                [&appliance](const CommandRequest &, const Replier &reply) {
-                   appliance.setArmed(false);
-                   reply.text(QStringLiteral("Disarmed: no motion or door alerts. Frost, heat, door left open and "
-                                             "failures still come."));
+                   replyWhenSaved(appliance, appliance.setArmed(false), reply, QStringLiteral("Disarmed"),
+                                  QStringLiteral("no motion or door alerts. Frost, heat, door left open and failures "
+                                                 "still come."));
                });
     router.add(QStringLiteral("mute"), {}, QStringLiteral("mute <30m|2h|until 07:00>: hold motion and door alerts"),
                [&appliance](const CommandRequest &request, const Replier &reply) {
-                   const auto end = parseMuteEnd(request.arguments, QDateTime::currentDateTime());
+                   const QDateTime now = QDateTime::currentDateTime();
+                   const auto end = parseMuteEnd(request.arguments, now);
                    if (!end) {
                        reply.text(QStringLiteral("Cannot mute: %1.").arg(end.error()));
                        return;
                    }
-                   appliance.muteUntil(end->toUTC());
-                   reply.text(QStringLiteral("Muted until %1 (motion and door alerts; frost, heat and failures still "
-                                             "come). 'unmute' ends it.")
-                                  .arg(end->toString(end->date() == QDate::currentDate() ? QStringLiteral("HH:mm")
-                                                                                         : QStringLiteral("ddd HH:mm"))));
+                   // "until 07:00" is a wall time; "1h" is real time, held on the steady clock
+                   auto saved = isWallTimeMute(request.arguments)
+                                    ? appliance.muteUntil(end->toUTC())
+                                    : appliance.muteFor(std::chrono::seconds(now.secsTo(*end)));
+                   replyWhenSaved(appliance, saved, reply,
+                                  QStringLiteral("Muted until %1")
+                                      .arg(end->toString(end->date() == QDate::currentDate() ? QStringLiteral("HH:mm")
+                                                                                             : QStringLiteral("ddd HH:mm"))),
+                                  QStringLiteral("motion and door alerts are held; frost, heat and failures still "
+                                                 "come. 'unmute' ends it."));
                });
     router.add(QStringLiteral("unmute"), {}, QStringLiteral("end a mute"),
                [&appliance](const CommandRequest &, const Replier &reply) {
-                   appliance.unmute();
-                   reply.text(QStringLiteral("Unmuted."));
+                   replyWhenSaved(appliance, appliance.unmute(), reply, QStringLiteral("Unmuted"), {});
                });
     router.add(QStringLiteral("events"), {QStringLiteral("history")}, QStringLiteral("the last 10 events"),
                [&appliance](const CommandRequest &, const Replier &reply) {

@@ -1,7 +1,9 @@
 #include "app/EventStore.h"
 
 #include "Logging.h"
+#include "app/Clock.h"
 #include "app/JsonFile.h"
+#include "app/StorageBudget.h"
 
 #include <QDir>
 #include <QFile>
@@ -14,6 +16,7 @@ namespace garage {
 namespace {
 
 constexpr int kMaxRecords = 2000;
+constexpr auto kListCoalesce = std::chrono::milliseconds(300); // the list of an event is written once, not per change
 
 QJsonObject toJson(const EventRecord &e)
 {
@@ -47,11 +50,16 @@ EventRecord fromJson(const QJsonObject &o)
 
 } // namespace
 
-EventStore::EventStore(const StorageConfig &config, QObject *parent)
-    : QObject(parent), m_config(config)
+EventStore::EventStore(const StorageConfig &config, StorageWriter *writer, const Clock *clock, QObject *parent)
+    : QObject(parent),
+      m_config(config),
+      m_ownWriter(writer ? std::unique_ptr<StorageWriter>() : std::make_unique<StorageWriter>()),
+      m_writer(writer ? writer : m_ownWriter.get()),
+      m_clock(clock ? *clock : Clock::system())
 {
-    m_disk.setMaxThreadCount(1);
-    m_disk.setExpiryTimeout(-1);
+    m_listTimer.setSingleShot(true);
+    m_listTimer.setInterval(kListCoalesce);
+    connect(&m_listTimer, &QTimer::timeout, this, &EventStore::persistList);
 }
 
 EventStore::~EventStore()
@@ -81,6 +89,8 @@ bool EventStore::open(QString *error)
     }
     for (const EventRecord &e : std::as_const(m_events))
         m_nextId = std::max(m_nextId, e.id + 1);
+    m_openedWall = m_clock.wallNow();
+    m_openedSteady = m_clock.steadyNow();
     qCInfo(lcApp) << "event history:" << m_events.size() << "events in" << m_config.dir;
     return true;
 }
@@ -89,8 +99,8 @@ int EventStore::add(EventRecord record)
 {
     record.id = m_nextId++;
     m_events << record;
-    prune(QDateTime::currentDateTimeUtc());
-    persistList();
+    prune();
+    listChanged();
     return record.id;
 }
 
@@ -99,10 +109,10 @@ void EventStore::update(const EventRecord &record)
     for (EventRecord &e : m_events)
         if (e.id == record.id)
             e = record;
-    persistList();
+    listChanged();
 }
 
-void EventStore::attachSnapshot(int id, const QByteArray &jpeg)
+QFuture<std::expected<QString, QString>> EventStore::attachSnapshot(int id, const QByteArray &jpeg)
 {
     const QString relative = QStringLiteral("snapshots/%1.jpg").arg(id, 6, 10, QLatin1Char('0'));
     const QString path = m_config.dir + QLatin1Char('/') + relative;
@@ -113,14 +123,24 @@ void EventStore::attachSnapshot(int id, const QByteArray &jpeg)
             known = true;
         }
     if (!known)
-        return;
+        return QtFuture::makeReadyValueFuture(std::expected<QString, QString>(
+            std::unexpected(QStringLiteral("no event #%1").arg(id))));
     // the file first, then the list that names it: a crash in between leaves an orphan file, never a dangling name
-    m_disk.start([path, jpeg] {
-        if (!writeFileAtomically(path, jpeg))
-            qCWarning(lcApp) << "cannot write snapshot" << path;
+    const QString dir = m_config.dir;
+    const qint64 budget = qint64(m_config.maxMegabytes) * 1024 * 1024;
+    auto written = m_writer->run([path, jpeg, dir, budget]() -> StorageWriter::Result {
+        QString error;
+        if (!writeFileAtomically(path, jpeg, &error))
+            return std::unexpected(error);
+        enforceStorageBudget(dir, budget);
+        return {};
+    }, QStringLiteral("snapshots")); // any later picture written means pictures are kept again
+    listChanged();
+    return written.then([relative](const StorageWriter::Result &result) -> std::expected<QString, QString> {
+        if (!result)
+            return std::unexpected(result.error());
+        return relative;
     });
-    prune(QDateTime::currentDateTimeUtc());
-    persistList();
 }
 
 QList<EventRecord> EventStore::latest(int count) const
@@ -145,7 +165,7 @@ QFuture<QByteArray> EventStore::readSnapshot(int id) const
     const QString path = record && !record->snapshotFile.isEmpty()
                              ? m_config.dir + QLatin1Char('/') + record->snapshotFile
                              : QString();
-    return QtConcurrent::run(&m_disk, [path] {
+    return QtConcurrent::run(m_writer->pool(), [path] {
         QFile file(path);
         return !path.isEmpty() && file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     });
@@ -153,51 +173,55 @@ QFuture<QByteArray> EventStore::readSnapshot(int id) const
 
 void EventStore::waitForWrites()
 {
-    m_disk.waitForDone();
+    if (m_listDirty)
+        persistList();
+    m_writer->waitForDone();
+}
+
+void EventStore::listChanged()
+{
+    m_listDirty = true;
+    if (!m_listTimer.isActive())
+        m_listTimer.start();
 }
 
 void EventStore::persistList()
 {
+    m_listTimer.stop();
+    m_listDirty = false;
     QJsonArray array;
     for (const EventRecord &e : std::as_const(m_events))
         array.append(toJson(e));
     const QByteArray data = QJsonDocument(array).toJson(QJsonDocument::Indented);
-    const QString path = m_config.dir + QStringLiteral("/events.json");
-    m_disk.start([path, data] {
-        if (!writeFileAtomically(path, data))
-            qCWarning(lcApp) << "cannot write the event list" << path;
-    });
+    m_writer->writeFile(m_config.dir + QStringLiteral("/events.json"), data);
 }
 
-void EventStore::prune(const QDateTime &now)
+QDateTime EventStore::pruneNow() const
 {
-    const QDateTime oldest = now.addDays(-m_config.retentionDays);
+    const QDateTime wall = m_clock.wallNow();
+    if (!m_openedWall.isValid())
+        return wall;
+    const auto seen = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.steadyNow() - m_openedSteady);
+    const QDateTime bound = m_openedWall.addMSecs(seen.count());
+    return std::min(wall, bound);
+}
+
+void EventStore::prune()
+{
+    const QDateTime oldest = pruneNow().addDays(-m_config.retentionDays);
     QStringList doomed;
     while (!m_events.isEmpty() && (m_events.size() > kMaxRecords || m_events.first().start < oldest)) {
         if (!m_events.first().snapshotFile.isEmpty())
             doomed << m_events.first().snapshotFile;
         m_events.removeFirst();
     }
-    // over the size budget: remove the oldest snapshots (the records stay, saying the picture is gone)
+    if (doomed.isEmpty())
+        return;
     const QString dir = m_config.dir;
-    const qint64 budget = qint64(m_config.maxMegabytes) * 1024 * 1024;
-    QStringList withSnapshots;
-    for (const EventRecord &e : std::as_const(m_events))
-        if (!e.snapshotFile.isEmpty())
-            withSnapshots << e.snapshotFile;
-    m_disk.start([dir, doomed, withSnapshots, budget] {
+    m_writer->run([dir, doomed]() -> StorageWriter::Result {
         for (const QString &file : doomed)
             QFile::remove(dir + QLatin1Char('/') + file);
-        qint64 total = 0;
-        for (const QString &file : withSnapshots)
-            total += QFileInfo(dir + QLatin1Char('/') + file).size();
-        for (const QString &file : withSnapshots) {
-            if (total <= budget)
-                break;
-            total -= QFileInfo(dir + QLatin1Char('/') + file).size();
-            QFile::remove(dir + QLatin1Char('/') + file);
-            qCInfo(lcApp) << "storage over" << budget / (1024 * 1024) << "MB: removed old snapshot" << file;
-        }
+        return {};
     });
 }
 

@@ -50,6 +50,11 @@ QString formatStatus(const StatusInfo &info, const QDateTime &now)
         lines << QStringLiteral("door: %1 for %2")
                      .arg(*info.doorOpen ? QStringLiteral("open") : QStringLiteral("closed"),
                           formatDuration(std::chrono::seconds(info.doorSince.secsTo(now))));
+    else if (!info.doorProblem.isEmpty())
+        lines << QStringLiteral("door: unknown (%1)").arg(info.doorProblem);
+    if (!info.storageProblem.isEmpty())
+        lines << QStringLiteral("storage: problem (%1); alerts still go out, pictures may not be kept")
+                     .arg(info.storageProblem);
     lines << QStringLiteral("up %1 · garage-guard %2 · %3")
                  .arg(formatDuration(std::chrono::seconds(info.startedAt.secsTo(now))), info.version, info.server);
     return lines.join(QLatin1Char('\n'));

@@ -12,7 +12,10 @@ SystemdNotifier::SystemdNotifier(QObject *parent)
     uint64_t watchdogUsec = 0;
     if (m_enabled && sd_watchdog_enabled(0, &watchdogUsec) > 0 && watchdogUsec > 0) {
         m_watchdog.setInterval(std::chrono::milliseconds(watchdogUsec / 2000));
-        connect(&m_watchdog, &QTimer::timeout, this, [this] { send("WATCHDOG=1"); });
+        connect(&m_watchdog, &QTimer::timeout, this, [this] {
+            if (!m_alive || m_alive())
+                send("WATCHDOG=1");
+        });
         qCInfo(lcApp) << "systemd watchdog: pinging every" << m_watchdog.interval() << "ms";
     }
 }

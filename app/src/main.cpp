@@ -80,10 +80,12 @@ int main(int argc, char *argv[])
 
     garage::SystemdNotifier systemd;
     garage::Appliance appliance(loaded.config);
+    // only a bad configuration stops here (the storage directory): a missing device is run without
     if (const auto started = appliance.start(); !started) {
         std::fprintf(stderr, "garage-guard: cannot start: %s\n", qPrintable(started.error()));
         return kExitConfig;
     }
+    systemd.setAliveCheck([&appliance] { return appliance.supervisorsAlive(); });
     garage::SignalWatcher signals;
     QObject::connect(&signals, &garage::SignalWatcher::terminationRequested, &app, [&systemd, &appliance](int sig) {
         qCInfo(lcMain) << "signal" << sig << "received, shutting down";

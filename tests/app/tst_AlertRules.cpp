@@ -15,6 +15,14 @@ QDateTime at(const QString &dayTime)
 {
     return QDateTime::fromString(dayTime, QStringLiteral("yyyy-MM-dd HH:mm"));
 }
+Moment moment(const QString &dayTime)
+{
+    return {at(dayTime), std::chrono::steady_clock::time_point(1000h)};
+}
+Moment later(const Moment &m, std::chrono::seconds by)
+{
+    return {m.wall.addSecs(by.count()), m.steady + by};
+}
 } // namespace
 
 class TestAlertRules : public QObject
@@ -108,7 +116,7 @@ private Q_SLOTS:
     void disarmedHoldsIntrusionNotSafety()
     {
         AlertPolicy policy(false, 300s, false, {});
-        const QDateTime now = at(QStringLiteral("2026-11-25 10:00"));
+        const Moment now = moment(QStringLiteral("2026-11-25 10:00"));
         QVERIFY(!policy.decide(AlertKind::Motion, now).send);
         QVERIFY(!policy.decide(AlertKind::DoorActivity, now).send);
         QVERIFY(policy.decide(AlertKind::Safety, now).send);
@@ -116,44 +124,96 @@ private Q_SLOTS:
         QVERIFY(policy.decide(AlertKind::Motion, now).send);
     }
 
-    void muteCommandAndExpiry()
+    void muteUntilAndExpiry()
     {
         AlertPolicy policy(true, 0s, false, {});
-        const QDateTime now = at(QStringLiteral("2026-11-25 10:00"));
-        policy.muteUntil(now.addSecs(1800));
-        const auto held = policy.decide(AlertKind::Motion, now.addSecs(60));
+        const Moment now = moment(QStringLiteral("2026-11-25 10:00"));
+        policy.muteUntil(now.wall.addSecs(1800));
+        const auto held = policy.decide(AlertKind::Motion, later(now, 60s));
         QVERIFY(!held.send);
         QVERIFY(held.reason.contains(QLatin1String("muted until")));
-        QVERIFY(policy.decide(AlertKind::Safety, now.addSecs(60)).send);
-        QVERIFY(policy.decide(AlertKind::Motion, now.addSecs(1800)).send);
-        policy.muteUntil(now.addSecs(1800));
+        QVERIFY(policy.decide(AlertKind::Safety, later(now, 60s)).send);
+        QVERIFY(policy.decide(AlertKind::Motion, later(now, 1800s)).send);
+        policy.muteUntil(now.wall.addSecs(1800));
         policy.unmute();
-        QVERIFY(policy.decide(AlertKind::Motion, now.addSecs(60)).send);
+        QVERIFY(policy.decide(AlertKind::Motion, later(now, 60s)).send);
+    }
+
+    // "mute 1h" holds one hour of real time: a wall clock stepping forward 3 h does not end it, one stepping back
+    // does not stretch it.
+    void muteForHoldsRealTimeAcrossClockSteps_data()
+    {
+        QTest::addColumn<int>("wallStepSeconds");
+        QTest::newRow("no step") << 0;
+        QTest::newRow("3 h forward") << 3 * 3600;
+        QTest::newRow("2 h back") << -2 * 3600;
+        QTest::newRow("a year forward") << 365 * 86400;
+    }
+    void muteForHoldsRealTimeAcrossClockSteps()
+    {
+        QFETCH(int, wallStepSeconds);
+        AlertPolicy policy(true, 0s, false, {});
+        const Moment now = moment(QStringLiteral("2026-11-25 10:00"));
+        policy.muteFor(1h, now);
+        Moment stepped = later(now, 59min);
+        stepped.wall = stepped.wall.addSecs(wallStepSeconds);
+        const auto held = policy.decide(AlertKind::Motion, stepped);
+        QVERIFY(!held.send);
+        QVERIFY(held.reason.contains(QLatin1String("muted until")));
+        QCOMPARE(policy.mutedUntil(stepped), stepped.wall.addSecs(60)); // shown as what is left
+        Moment over = later(now, 1h);
+        over.wall = over.wall.addSecs(wallStepSeconds);
+        QVERIFY(policy.decide(AlertKind::Motion, over).send);
+        QVERIFY(!policy.mutedUntil(over).isValid());
     }
 
     void scheduleMutes()
     {
         AlertPolicy policy(true, 0s, false, *MuteSchedule::parse(QStringLiteral("wed 09:00-11:00")));
-        QVERIFY(!policy.decide(AlertKind::Motion, at(QStringLiteral("2026-11-25 10:00"))).send);
-        QVERIFY(policy.decide(AlertKind::Motion, at(QStringLiteral("2026-11-25 11:00"))).send);
+        QVERIFY(!policy.decide(AlertKind::Motion, moment(QStringLiteral("2026-11-25 10:00"))).send);
+        QVERIFY(policy.decide(AlertKind::Motion, moment(QStringLiteral("2026-11-25 11:00"))).send);
     }
 
     void cooldownAfterSentAlertOnly()
     {
         AlertPolicy policy(true, 300s, false, {});
-        const QDateTime now = at(QStringLiteral("2026-11-25 10:00"));
+        const Moment now = moment(QStringLiteral("2026-11-25 10:00"));
         QVERIFY(policy.decide(AlertKind::Motion, now).send);
-        QVERIFY(policy.decide(AlertKind::Motion, now.addSecs(10)).send); // nothing sent yet: no cooldown
+        QVERIFY(policy.decide(AlertKind::Motion, later(now, 10s)).send); // nothing sent yet: no cooldown
         policy.motionAlertSent(now);
-        QVERIFY(!policy.decide(AlertKind::Motion, now.addSecs(299)).send);
-        QVERIFY(policy.decide(AlertKind::DoorActivity, now.addSecs(10)).send);
-        QVERIFY(policy.decide(AlertKind::Motion, now.addSecs(300)).send);
+        const auto held = policy.decide(AlertKind::Motion, later(now, 299s));
+        QVERIFY(!held.send);
+        QVERIFY(held.reason.contains(QLatin1String("cooldown")));
+        QVERIFY(policy.decide(AlertKind::DoorActivity, later(now, 10s)).send);
+        QVERIFY(policy.decide(AlertKind::Motion, later(now, 300s)).send);
+    }
+
+    // The cooldown is real time: the wall clock stepping 2 h back right after an alert (NTP on a Pi without RTC) does
+    // not hold the next alert for 2 h; stepping forward does not cut the cooldown short.
+    void cooldownAcrossWallClockSteps_data()
+    {
+        QTest::addColumn<int>("wallStepSeconds");
+        QTest::newRow("2 h back") << -2 * 3600;
+        QTest::newRow("2 h forward") << 2 * 3600;
+    }
+    void cooldownAcrossWallClockSteps()
+    {
+        QFETCH(int, wallStepSeconds);
+        AlertPolicy policy(true, 300s, false, {});
+        const Moment now = moment(QStringLiteral("2026-11-25 10:00"));
+        policy.motionAlertSent(now);
+        Moment during = later(now, 100s);
+        during.wall = during.wall.addSecs(wallStepSeconds);
+        QVERIFY(!policy.decide(AlertKind::Motion, during).send);
+        Moment after = later(now, 301s);
+        after.wall = after.wall.addSecs(wallStepSeconds);
+        QVERIFY(policy.decide(AlertKind::Motion, after).send);
     }
 
     void personsOnly()
     {
         AlertPolicy policy(true, 0s, true, {});
-        const QDateTime now = at(QStringLiteral("2026-11-25 10:00"));
+        const Moment now = moment(QStringLiteral("2026-11-25 10:00"));
         QVERIFY(!policy.decide(AlertKind::Motion, now, false).send);
         QVERIFY(!policy.decide(AlertKind::Motion, now, std::nullopt).send);
         QVERIFY(policy.decide(AlertKind::Motion, now, true).send);

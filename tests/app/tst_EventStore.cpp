@@ -1,14 +1,36 @@
 // The event history an owner reads with `events` and `event <n>`: it survives restarts, keeps snapshots, forgets
-// old ones by age and by size, and survives a corrupt file.
+// old ones by age and by size (never because the wall clock leapt), writes its list once per burst of changes,
+// and survives a corrupt file.
 #include "TestUtils.h"
+#include "app/Clock.h"
 #include "app/EventStore.h"
+#include "app/JsonFile.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace garage;
+using namespace std::chrono_literals;
+
+namespace {
+class FakeClock : public Clock
+{
+public:
+    std::chrono::steady_clock::time_point steady{100h};
+    QDateTime wall = QDateTime::fromString(QStringLiteral("2026-11-25T10:00:00Z"), Qt::ISODate);
+    std::chrono::steady_clock::time_point steadyNow() const override { return steady; }
+    QDateTime wallNow() const override { return wall; }
+    void advance(std::chrono::seconds by)
+    {
+        steady += by;
+        wall = wall.addSecs(by.count());
+    }
+};
+} // namespace
 
 class TestEventStore : public QObject
 {
@@ -87,6 +109,76 @@ private Q_SLOTS:
         QVERIFY(store.readSnapshot(1).result().isEmpty());      // oldest went
         QCOMPARE(store.readSnapshot(3).result().size(), 400 * 1024); // newest kept
         QCOMPARE(store.latest(10).size(), 3);                    // the records stay
+    }
+
+    // A Pi without RTC: NTP (or a bad fake-hwclock) moves the wall clock a year forward. The history must stay; only
+    // real time passing expires it.
+    void wallClockLeapDoesNotPruneHistory()
+    {
+        QTemporaryDir dir;
+        FakeClock clock;
+        EventStore store(StorageConfig{dir.path(), 7, 500}, nullptr, &clock);
+        QString error;
+        QVERIFY(store.open(&error));
+        const int sixDays = store.add(motion(clock.wall.addDays(-6)));
+        const int yesterday = store.add(motion(clock.wall.addDays(-1)));
+        store.attachSnapshot(yesterday, QByteArray(100, 'y'));
+        store.waitForWrites();
+
+        clock.wall = clock.wall.addYears(1); // the leap
+        clock.steady += 1min;
+        store.add(motion(clock.wall));
+        store.waitForWrites();
+        QVERIFY(store.find(yesterday));
+        QVERIFY(store.find(sixDays));
+        QCOMPARE(store.readSnapshot(yesterday).result(), QByteArray(100, 'y'));
+
+        clock.advance(std::chrono::hours(24 + 12)); // real time passes: the six-day-old one is now 7.5 days old
+        store.add(motion(clock.wall));
+        store.waitForWrites();
+        QVERIFY(!store.find(sixDays));
+        QVERIFY(store.find(yesterday));
+    }
+
+    // An event changes its record several times (start, picture, end, person): the list is written once for them,
+    // shortly after, with every change in it.
+    void listWrittenOncePerBurst()
+    {
+        QTemporaryDir dir;
+        EventStore store(StorageConfig{dir.path(), 30, 500});
+        QString error;
+        QVERIFY(store.open(&error));
+        const QString list = dir.filePath(QStringLiteral("events.json"));
+        EventRecord record = motion(QDateTime::currentDateTimeUtc());
+        record.id = store.add(record);
+        record.summary = QStringLiteral("motion 4 s, peak 3.0 % of the view");
+        record.end = record.start.addSecs(4);
+        store.update(record);
+        record.person = true;
+        store.update(record);
+        QVERIFY(!QFile::exists(list)); // nothing written yet: coalesced
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(list), 5000);
+        store.writer().waitForDone();
+        const auto doc = readJsonFile(list);
+        QVERIFY(doc);
+        QCOMPARE(doc->array().size(), 1);
+        QCOMPARE(doc->array().first().toObject().value(QStringLiteral("person")).toBool(), true);
+        QCOMPARE(doc->array().first().toObject().value(QStringLiteral("summary")).toString(), record.summary);
+    }
+
+    void pictureIsReferredToOnceWritten()
+    {
+        QTemporaryDir dir;
+        EventStore store(StorageConfig{dir.path(), 30, 500});
+        QString error;
+        QVERIFY(store.open(&error));
+        const int id = store.add(motion(QDateTime::currentDateTimeUtc()));
+        auto written = store.attachSnapshot(id, QByteArray("\xff\xd8picture", 9));
+        written.waitForFinished();
+        QVERIFY(written.result());
+        QCOMPARE(*written.result(), QStringLiteral("snapshots/000001.jpg"));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("snapshots/000001.jpg"))));
+        QVERIFY(!store.attachSnapshot(99, "x").result()); // no such event
     }
 
     void corruptListIsSetAside()

@@ -56,6 +56,26 @@ private Q_SLOTS:
         QVERIFY(!text.contains(QStringLiteral("door:")));
     }
 
+    // A device missing at start or failing later: status says what and why instead of leaving the line out.
+    void devicesAndStorageProblems()
+    {
+        const QDateTime now = QDateTime::currentDateTime();
+        StatusInfo info = sample(now);
+        info.cameraState = QStringLiteral("offline (no camera found (devices: none), retrying)");
+        info.cameraFps = 0;
+        info.doorOpen.reset();
+        info.doorProblem = QStringLiteral("cannot open /dev/gpiochip0: No such file or directory");
+        info.celsius.reset();
+        info.temperatureProblem = QStringLiteral("no DS18B20 under /sys/bus/w1/devices");
+        info.storageProblem = QStringLiteral("cannot write /var/lib/garage-guard/events.json: No space left on device");
+        const QString text = formatStatus(info, now);
+        QVERIFY2(text.contains(QStringLiteral("camera: offline (no camera found (devices: none), retrying)\n")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("door: unknown (cannot open /dev/gpiochip0: No such file or directory)")));
+        QVERIFY(text.contains(QStringLiteral("temperature: no reading yet, sensor problem: no DS18B20 under /sys/bus/w1/devices")));
+        QVERIFY(text.contains(QStringLiteral("storage: problem (cannot write /var/lib/garage-guard/events.json: No space "
+                                             "left on device); alerts still go out, pictures may not be kept")));
+    }
+
     void noSensor()
     {
         const QDateTime now = QDateTime::currentDateTime();

@@ -1,8 +1,11 @@
 // Decides whether an alert goes to the owners: armed/disarmed, muted (by command or schedule), the motion cooldown,
 // persons-only. Safety alerts (frost, heat, door left open, camera or sensor failures) are never held back:
 // arming and muting are about intrusion alerts, not about a freezing pipe.
+// Durations (the cooldown, "mute 1h") run on the steady clock, so a step of the wall clock neither blocks alerts for
+// hours nor ends a mute early; "mute until 07:00" and the schedule are wall times by nature.
 #pragma once
 
+#include "app/Clock.h"
 #include "app/MuteSchedule.h"
 
 #include <QDateTime>
@@ -28,16 +31,19 @@ class AlertPolicy
 public:
     AlertPolicy(bool armed, std::chrono::seconds cooldown, bool personsOnly, MuteSchedule schedule);
 
-    AlertDecision decide(AlertKind kind, const QDateTime &now, std::optional<bool> person = std::nullopt) const;
+    AlertDecision decide(AlertKind kind, const Moment &now, std::optional<bool> person = std::nullopt) const;
     // Call when a motion alert was actually sent: starts the cooldown.
-    void motionAlertSent(const QDateTime &now) { m_lastMotionAlert = now; }
+    void motionAlertSent(const Moment &now) { m_lastMotionAlert = now.steady; }
 
     bool isArmed() const { return m_armed; }
     void setArmed(bool armed) { m_armed = armed; }
-    void muteUntil(const QDateTime &end) { m_mutedUntil = end; }
-    void unmute() { m_mutedUntil = {}; }
-    // The end of a mute command still in force, or a null QDateTime.
-    QDateTime mutedUntil(const QDateTime &now) const { return m_mutedUntil > now ? m_mutedUntil : QDateTime(); }
+    // "mute until 07:00": ends at that wall time.
+    void muteUntil(const QDateTime &end);
+    // "mute 1h": ends after that much real time, whatever the wall clock does meanwhile.
+    void muteFor(std::chrono::seconds duration, const Moment &now);
+    void unmute();
+    // The end of a mute command still in force (as a wall time, for display and the state file), or a null QDateTime.
+    QDateTime mutedUntil(const Moment &now) const;
     bool scheduleMutes(const QDateTime &now) const { return m_schedule.isMuted(now.toLocalTime()); }
     const MuteSchedule &schedule() const { return m_schedule; }
 
@@ -46,8 +52,9 @@ private:
     std::chrono::seconds m_cooldown;
     bool m_personsOnly;
     MuteSchedule m_schedule;
-    QDateTime m_mutedUntil;
-    QDateTime m_lastMotionAlert;
+    QDateTime m_mutedUntilWall;                                        // "until": a wall end
+    std::optional<std::chrono::steady_clock::time_point> m_mutedUntilSteady; // "for": a steady end
+    std::optional<std::chrono::steady_clock::time_point> m_lastMotionAlert;
 };
 
 } // namespace garage

@@ -1,13 +1,21 @@
 // The appliance: wires camera -> motion -> events -> alerts, sensors -> thresholds -> alerts, and the XMPP link's
-// chat commands; keeps the alert policy and the event history. The only class that knows every module.
+// chat commands. The rules live in small classes (MotionEventRecorder, AlertPolicy in ApplianceState, DeviceHealth,
+// StorageHealth, SnapshotTruth, Watchdog); this class creates the parts and connects them. The only class that knows every module.
 #pragma once
 
-#include "app/AlertPolicy.h"
 #include "app/AppConfig.h"
+#include "app/ApplianceState.h"
+#include "app/Clock.h"
+#include "app/DeviceHealth.h"
 #include "app/EventStore.h"
+#include "app/MotionEventRecorder.h"
 #include "app/StatusText.h"
+#include "app/StorageHealth.h"
+#include "app/StorageWriter.h"
+#include "app/Watchdog.h"
 
 #include <QDateTime>
+#include <QFuture>
 #include <QObject>
 #include <QTimer>
 #include <expected>
@@ -16,8 +24,6 @@
 
 #include "camera/FrameSource.h"
 #include "camera/SnapshotFrame.h"
-#include "motion/EventTracker.h"
-#include "motion/MotionDetector.h"
 #include "sensors/TemperatureReading.h"
 
 namespace garage {
@@ -26,15 +32,34 @@ class DoorContact;
 class TemperatureSensor;
 class ThresholdMonitor;
 class XmppLink;
+struct OutgoingAlert;
+
+// A snapshot as the owner gets it: the picture and a caption that tells the truth about its age.
+struct SnapshotReply {
+    QByteArray jpeg;
+    QString caption;
+};
 
 class Appliance : public QObject
 {
     Q_OBJECT
 public:
-    explicit Appliance(const AppConfig &config, QObject *parent = nullptr);
+    // Seams: where alerts go (the XMPP link by default) and how the camera is made (createFrameSource by default).
+    using AlertSink = std::function<void(const OutgoingAlert &)>;
+    using FrameSourceFactory =
+        std::function<std::expected<std::unique_ptr<FrameSource>, QString>(const CameraConfig &)>;
+
+    // clock: null for the system clock (tests give a fake one).
+    explicit Appliance(const AppConfig &config, QObject *parent = nullptr, const Clock *clock = nullptr);
     ~Appliance() override;
 
-    // Opens storage, creates the camera, sensors and the XMPP link; the error names what is wrong (and what exists).
+    // Before start().
+    void setAlertSink(AlertSink sink) { m_sink = std::move(sink); }
+    void setFrameSourceFactory(FrameSourceFactory factory) { m_cameraFactory = std::move(factory); }
+
+    // Opens storage, creates the camera, sensors and the XMPP link. Fails only when the storage directory cannot be
+    // created: a camera, sensor or door that is missing or fails is logged, told to the owner and shown in status,
+    // and the appliance runs without it (the module keeps retrying).
     std::expected<void, QString> start();
     // Ends an open event, stops inputs, disconnects, and waits for pending disk writes.
     void stop();
@@ -42,65 +67,64 @@ public:
     // For the chat commands.
     StatusInfo statusInfo() const;
     const AppConfig &config() const { return m_config; }
-    AlertPolicy &policy() { return m_policy; }
+    AlertPolicy &policy() { return m_state.policy(); }
     EventStore &events() { return m_events; }
-    void setArmed(bool armed);
-    void muteUntil(const QDateTime &end);
-    void unmute();
-    // A fresh annotated JPEG of the latest frame; done() runs on the event loop thread.
-    void snapshot(std::function<void(std::expected<QByteArray, QString>)> done);
+    // Each resolves (on the storage writer) once the state was saved, or with why it could not be.
+    QFuture<ApplianceState::Saved> setArmed(bool armed);
+    QFuture<ApplianceState::Saved> muteUntil(const QDateTime &end);
+    QFuture<ApplianceState::Saved> muteFor(std::chrono::seconds duration);
+    QFuture<ApplianceState::Saved> unmute();
+    // An annotated JPEG of the latest frame, captioned with the truth about its age; the error says why there is
+    // none. done() runs on the event loop thread.
+    void snapshot(std::function<void(std::expected<SnapshotReply, QString>)> done);
+
+    // For the systemd watchdog: true while every supervisor is alive; a change is logged once.
+    bool supervisorsAlive();
 
 private:
-    void onFrame(const LumaFrame &frame);
-    void onEventStarted(const MotionEvent &event);
-    void onEventEnded(const MotionEvent &event);
-    void sendMotionAlert();
-    // Completes the record of an event that ended before its person check finished.
-    void notePerson(int eventId, std::optional<bool> person);
     void onCameraState(FrameSource::State state, const QString &reason);
     void onReading(const TemperatureReading &reading);
     void onDoorChanged(bool open, const QDateTime &at);
-    void raise(AlertKind kind, const QString &text, const QByteArray &jpeg = {});
+    void onStorageFailed(const QString &source, const QString &reason);
+    void onStorageRecovered(const QString &source);
+    void pollHealth();
+    void tellHealth(const QString &device, const std::optional<DeviceChange> &change);
+    void raise(AlertKind kind, const QString &text);
+    void send(const OutgoingAlert &alert);
     void recordEvent(const QString &kind, const QString &summary);
     void refreshPresence();
-    void loadState();
-    void saveState();
+    void createDevices();
+    void setUpWatchdog();
+    void enforceBudget(); // the one [storage] max_mb over snapshots/, undelivered/ and outbox/, on the writer
 
     AppConfig m_config;
-    AlertPolicy m_policy;
+    const Clock &m_clock;
+    AlertSink m_sink;
+    FrameSourceFactory m_cameraFactory;
+    StorageWriter m_writer; // the one disk-writing thread; before everything that writes
+    ApplianceState m_state;
     EventStore m_events;
     QDateTime m_startedAt;
     bool m_stopping = false;
 
     std::unique_ptr<FrameSource> m_camera;
-    MotionDetector m_detector;
-    EventTracker m_tracker;
+    QString m_cameraError; // the camera could not be created
+    MotionEventRecorder m_motion;
     std::unique_ptr<TemperatureSensor> m_sensor;
+    QString m_sensorError;
     std::unique_ptr<ThresholdMonitor> m_thresholds;
     std::unique_ptr<DoorContact> m_door;
+    QString m_doorError;
     std::unique_ptr<XmppLink> m_link;
 
-    // the motion event in progress
-    struct OpenEvent {
-        int id = 0;
-        QDateTime start;
-        SnapshotFrame bestFrame;
-        std::vector<cv::Rect> bestBoxes;
-        double bestPercent = 0;
-        bool alertDone = false;
-        bool alertSent = false;
-        std::optional<bool> person;
-    };
-    std::optional<OpenEvent> m_open;
-    QTimer m_alertDelay;
-    QDateTime m_lastMotion;
-    std::chrono::milliseconds m_lastFrameTime{0};
-
-    // camera health: one message each way, after a grace period
-    QDateTime m_cameraDownSince;
-    QString m_cameraDownReason;
-    bool m_cameraLostAlerted = false;
-    QTimer m_cameraGrace;
+    // devices: one message each way, after a grace period
+    DeviceHealth m_cameraHealth;
+    DeviceHealth m_doorHealth;
+    DeviceHealth m_sensorHealth;
+    QTimer m_healthTimer;
+    QTimer m_budgetTimer;
+    StorageHealth m_storageHealth;
+    Watchdog m_watchdog;
 
     TemperatureReading m_lastReading;
     std::optional<double> m_lastGoodCelsius;

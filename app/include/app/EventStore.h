@@ -1,17 +1,25 @@
 // The event history on disk: the list of events (events.json) and their snapshots (snapshots/<id>.jpg), written
-// atomically on a single worker thread (in order, never on the event loop), pruned by age and total size.
+// atomically on the storage writer (in order, never on the event loop), pruned by age and by the storage budget.
+// The list is written at most once per short interval however many changes an event makes (and on waitForWrites).
+// Age pruning never trusts a wall clock that leapt: it uses the wall time at open plus the steady time since.
 #pragma once
 
 #include "app/AppConfig.h"
+#include "app/StorageWriter.h"
 
 #include <QDateTime>
 #include <QFuture>
 #include <QList>
 #include <QObject>
-#include <QThreadPool>
+#include <QTimer>
+#include <chrono>
+#include <expected>
+#include <memory>
 #include <optional>
 
 namespace garage {
+
+class Clock;
 
 struct EventRecord {
     int id = 0;                  // 1, 2, 3 ... across restarts
@@ -28,29 +36,44 @@ class EventStore : public QObject
 {
     Q_OBJECT
 public:
-    explicit EventStore(const StorageConfig &config, QObject *parent = nullptr);
-    ~EventStore() override; // waits for pending writes
+    // writer: the appliance's storage writer (null: the store makes its own); clock: null for the system clock.
+    explicit EventStore(const StorageConfig &config, StorageWriter *writer = nullptr, const Clock *clock = nullptr,
+                        QObject *parent = nullptr);
+    ~EventStore() override; // writes a pending list and waits for pending writes
 
     // Creates the directories and loads the saved list. A corrupt list is set aside (events.json.bad), not fatal.
     bool open(QString *error);
 
     int add(EventRecord record);             // assigns the id; persisted
     void update(const EventRecord &record);  // same id; persisted
-    void attachSnapshot(int id, const QByteArray &jpeg);
+    // Writes the picture once; the future (finished on the writer) gives its path relative to the storage dir.
+    QFuture<std::expected<QString, QString>> attachSnapshot(int id, const QByteArray &jpeg);
     QList<EventRecord> latest(int count) const; // newest first
     std::optional<EventRecord> find(int id) const;
     QFuture<QByteArray> readSnapshot(int id) const; // empty when the event has no snapshot (any more)
+    // Writes the list now if it changed, and waits for every pending write.
     void waitForWrites();
     QString directory() const { return m_config.dir; }
+    StorageWriter &writer() { return *m_writer; }
 
 private:
+    void listChanged();
     void persistList();
-    void prune(const QDateTime &now);
+    void prune();
+    // The latest wall time age pruning may use: the wall clock, but never more than the steady clock has seen pass
+    // since open (a forward leap of the wall clock must not prune the history).
+    QDateTime pruneNow() const;
 
     StorageConfig m_config;
+    std::unique_ptr<StorageWriter> m_ownWriter;
+    StorageWriter *m_writer;
+    const Clock &m_clock;
     QList<EventRecord> m_events; // oldest first
     int m_nextId = 1;
-    mutable QThreadPool m_disk;  // one thread: writes happen in order
+    bool m_listDirty = false;
+    QTimer m_listTimer;
+    QDateTime m_openedWall;
+    std::chrono::steady_clock::time_point m_openedSteady{};
 };
 
 } // namespace garage

@@ -19,7 +19,9 @@ struct StatusInfo {
     QDateTime temperatureTime;
     QString temperatureProblem;        // non-empty: the sensor's current problem
     bool hasTemperatureSensor = false;
-    std::optional<bool> doorOpen;      // nullopt: no door contact
+    std::optional<bool> doorOpen;      // nullopt: no door contact, or its state is unknown (doorProblem)
+    QString doorProblem;               // non-empty: a door contact is configured but its state is unknown, why
+    QString storageProblem;            // non-empty: writes fail (disk full, read-only)
     QDateTime doorSince;
     QDateTime startedAt;
     QString version;
