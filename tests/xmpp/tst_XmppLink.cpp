@@ -190,8 +190,11 @@ private Q_SLOTS:
             QString error;
             QVERIFY2(plain.start(&error), qPrintable(error));
             auto link = startLink(linkConfig(plain, QStringLiteral("garage")), storage(QStringLiteral("t1")));
-            QTest::qWait(3000);
-            QVERIFY(!link->isConnected()); // a server without TLS is refused
+            // a server without TLS is refused, and the link says why (it reached the server and gave up on TLS)
+            QTRY_VERIFY_WITH_TIMEOUT(link->connectionProblem().contains(QLatin1String("(TLS is required)")), 15000);
+            QVERIFY(!link->isConnected());
+            QVERIFY2(link->connectionProblem().startsWith(QLatin1String("cannot connect to 127.0.0.1 port")),
+                     qPrintable(link->connectionProblem()));
         }
         ProsodyServer server(serverOptions());
         QString error;
@@ -199,8 +202,9 @@ private Q_SLOTS:
         XmppConfig wrong = linkConfig(server, QStringLiteral("garage"));
         wrong.caFile = server.wrongCaFile();
         auto refused = startLink(wrong, storage(QStringLiteral("t2")));
-        QTest::qWait(3000);
-        QVERIFY(!refused->isConnected()); // a certificate from a CA we do not trust
+        // a certificate from a CA we do not trust: refused, and said so
+        QTRY_VERIFY_WITH_TIMEOUT(refused->connectionProblem().contains(QLatin1String("certificate"), Qt::CaseInsensitive), 15000);
+        QVERIFY2(!refused->isConnected(), qPrintable(refused->connectionProblem()));
         refused.reset();
         XmppConfig insecure = wrong;
         insecure.insecure = true;
@@ -219,7 +223,9 @@ private Q_SLOTS:
         for (int i = 1; i <= 20; ++i)
             link->alert(QStringLiteral("alert %1").arg(i));
         QTRY_VERIFY_WITH_TIMEOUT(!link->isConnected(), 30000);
-        QTest::qWait(10000);
+        const int attempts = link->connectAttempts();
+        QTRY_VERIFY_WITH_TIMEOUT(link->connectAttempts() >= attempts + 3, 30000); // refused a few times meanwhile
+        QVERIFY2(link->connectionProblem().startsWith(QLatin1String("cannot connect to")), qPrintable(link->connectionProblem()));
         QVERIFY2(server.start(&error), qPrintable(error));
         Phone phone;
         QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
