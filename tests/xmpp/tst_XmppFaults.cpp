@@ -7,6 +7,7 @@
 #include "xmpp/XmppLink.h"
 
 #include <QDir>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -222,6 +223,69 @@ private Q_SLOTS:
         QVERIFY2(sinceConflict.elapsed() >= 5000, qPrintable(QString::number(sinceConflict.elapsed()))); // not fighting
         QVERIFY(otherDisconnected.size() >= 1);
         QCOMPARE(link.connectionProblem(), QString());
+    }
+
+    // A long outage: the outbox keeps the newest alerts, the older ones become one line, and alerts that arrive late
+    // say when they happened (with a XEP-0203 delay stamp).
+    void longOutageIsSummarised()
+    {
+        ProsodyServer server(serverOptions());
+        XmppConfig config = linkConfig(server);
+        config.outboxMaxAlerts = 5;
+        XmppLink link(config, storage(QStringLiteral("long-outage"))); // not connected: the server is unreachable
+        const QDateTime longAgo = QDateTime::currentDateTimeUtc().addSecs(-3 * 3600);
+        for (int i = 1; i <= 12; ++i)
+            link.alert(OutgoingAlert{QStringLiteral("alert %1").arg(i), {}, {}, longAgo.addSecs(60 * i)});
+        QCOMPARE(link.pendingAlerts(), 6); // five alerts and the line about the seven before them
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        link.start(); // the server is back; the phone is online (no offline storage to add delay stamps)
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body.startsWith(QLatin1String("alert 12")); }, 60000));
+        QTRY_COMPARE_WITH_TIMEOUT(link.pendingAlerts(), 0, 10000);
+        const QList<PhoneMessage> got = phone.messages();
+        QCOMPARE(got.size(), 6);
+        const QString from = longAgo.addSecs(60).toLocalTime().toString(QStringLiteral("HH:mm"));
+        const QString to = longAgo.addSecs(7 * 60).toLocalTime().toString(QStringLiteral("HH:mm"));
+        QCOMPARE(got[0].body, QStringLiteral("7 older alerts from %1–%2 were dropped while the server was unreachable").arg(from, to));
+        QCOMPARE(alertNumbers(got), (QList<int>{8, 9, 10, 11, 12}));
+        QVERIFY2(got[1].body.endsWith(QStringLiteral(" — sent 2 h 52 min late, the server was unreachable")), qPrintable(got[1].body));
+        QVERIFY(got[1].delayed); // XEP-0203: when it happened
+        QVERIFY(!got[0].delayed); // the summary is news
+    }
+
+    // An alert's picture already on disk is referred to, read when it is sent, never copied; one that is gone by then
+    // is reported as text.
+    void pictureOnDiskIsReferredTo()
+    {
+        ProsodyServer server(serverOptions());
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        const QString dir = storage(QStringLiteral("referred"));
+        QVERIFY(QDir().mkpath(dir + QStringLiteral("/snapshots")));
+        QFile file(dir + QStringLiteral("/snapshots/000012.jpg"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(pictureJpeg());
+        file.close();
+        XmppLink link(linkConfig(server), dir);
+        link.start();
+        QTRY_VERIFY_WITH_TIMEOUT(link.isConnected(), 15000);
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        link.alert(OutgoingAlert{QStringLiteral("motion"), QStringLiteral("snapshots/000012.jpg"), {}, {}});
+        link.alert(OutgoingAlert{QStringLiteral("motion again"), QStringLiteral("snapshots/gone.jpg"), {}, {}});
+        const auto picture = phone.waitFor([](const PhoneMessage &m) { return !m.oobUrl.isEmpty(); }, 20000);
+        QVERIFY(picture);
+        const auto jpeg = phone.download(picture->oobUrl);
+        QVERIFY2(jpeg, qPrintable(jpeg ? QString() : jpeg.error()));
+        QCOMPARE(*jpeg, pictureJpeg());
+        const auto gone = phone.waitFor([](const PhoneMessage &m) { return m.body.startsWith(QLatin1String("(no picture")); }, 20000);
+        QVERIFY(gone);
+        QVERIFY2(gone->body.contains(QLatin1String("snapshots/gone.jpg is gone from the appliance")), qPrintable(gone->body));
+        QTRY_COMPARE_WITH_TIMEOUT(link.pendingAlerts(), 0, 10000);
+        QVERIFY(QFile::exists(dir + QStringLiteral("/snapshots/000012.jpg"))); // referred to: not the outbox's to remove
+        QCOMPARE(QDir(dir + QStringLiteral("/outbox")).entryList(QDir::Files), QStringList());
     }
 };
 

@@ -53,7 +53,11 @@ OutboxEntry fromJson(const QJsonObject &o, const QStringList &owners, qint64 seq
     if (e.id.isEmpty()) // written by an older version
         e.id = QStringLiteral("gg-legacy-%1").arg(e.seq);
     e.text = o.value(QStringLiteral("text")).toString();
-    e.owners = o.contains(QStringLiteral("owners")) ? o.value(QStringLiteral("owners")).toVariant().toStringList() : owners;
+    e.owners = owners;
+    if (o.contains(QStringLiteral("owners"))) { // still due to them, as long as they are owners
+        const QStringList due = o.value(QStringLiteral("owners")).toVariant().toStringList();
+        e.owners.removeIf([&due](const QString &owner) { return !due.contains(owner); });
+    }
     e.picture = o.value(QStringLiteral("picture")).toString();
     e.ownPicture = o.value(QStringLiteral("ownPicture")).toBool();
     e.picturePending = o.contains(QStringLiteral("picturePending")) ? o.value(QStringLiteral("picturePending")).toBool()
@@ -106,6 +110,10 @@ bool Outbox::open(const QStringList &owners, QString *error)
         if (e.seq <= 0 || e.text.isEmpty()) {
             qCWarning(lcXmpp) << "outbox entry" << name << "is unreadable; kept as .bad";
             file.rename(file.fileName() + QStringLiteral(".bad"));
+            continue;
+        }
+        if (e.isDone()) { // only for owners no longer configured
+            file.remove();
             continue;
         }
         e.mayRepeat = e.attempts > 0;

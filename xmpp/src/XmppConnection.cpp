@@ -6,6 +6,7 @@
 #include <QSslCertificate>
 #include <QXmppClient.h>
 #include <QXmppError.h>
+#include <QXmppLogger.h>
 #include <QXmppPresence.h>
 #include <QXmppStreamError.h>
 
@@ -24,6 +25,10 @@ XmppConnection::XmppConnection(QXmppClient &client, const XmppConfig &config, st
     connect(&m_client, &QXmppClient::connected, this, &XmppConnection::onConnected);
     connect(&m_client, &QXmppClient::disconnected, this, &XmppConnection::onDisconnected);
     connect(&m_client, &QXmppClient::errorOccurred, this, &XmppConnection::onError);
+    connect(&m_client, &QXmppLoggable::logMessage, this, [this](QXmppLogger::MessageType type, const QString &text) {
+        if (type == QXmppLogger::WarningMessage && m_attempting)
+            m_lastWarning = text;
+    });
 }
 
 void XmppConnection::start()
@@ -90,6 +95,7 @@ void XmppConnection::connectNow()
     qCInfo(lcXmpp).noquote() << "connecting to" << endpoint() << "as" << m_config.jid + QLatin1Char('/') + m_config.resource
                              << QStringLiteral("(attempt %1)").arg(m_attempts);
     m_attempting = true;
+    m_lastWarning.clear();
     m_attemptStarted = std::chrono::steady_clock::now();
     m_deadline.start(m_config.connectTimeout);
     m_client.connectToServer(c, m_presence());
@@ -142,8 +148,14 @@ void XmppConnection::onConnected()
 void XmppConnection::onDisconnected()
 {
     const bool was = std::exchange(m_wasConnected, false);
-    if (m_running && !m_conflict && m_problem.isEmpty())
+    if (m_running && !m_conflict && m_attempting && !m_lastWarning.isEmpty()) {
+        m_problem = QStringLiteral("cannot connect to %1: %2%3")
+                        .arg(endpoint(), m_lastWarning,
+                             m_config.requireTls ? QStringLiteral(" (TLS is required)") : QString());
+        qCWarning(lcXmpp).noquote() << m_problem;
+    } else if (m_running && !m_conflict && (was || m_problem.isEmpty())) {
         m_problem = QStringLiteral("disconnected from %1; reconnecting").arg(endpoint());
+    }
     attemptFailed();
     if (was)
         Q_EMIT disconnected();

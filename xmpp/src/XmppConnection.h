@@ -62,6 +62,7 @@ private:
     bool m_conflict = false;
     int m_attempts = 0;
     QString m_problem;
+    QString m_lastWarning; // what QXmpp said while this attempt failed (it gives up on TLS without an error)
 };
 
 } // namespace garage
