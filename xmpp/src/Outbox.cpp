@@ -152,7 +152,10 @@ void Outbox::onDiskThread(std::function<QString()> job, std::function<void(QStri
 {
     m_pool->start([this, job = std::move(job), done = std::move(done)] {
         const QString error = job();
-        QMetaObject::invokeMethod(this, [done, error] { done(error); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, done, error] {
+            onWritten(error); // a picture kept beside the outbox counts for the storage's health too
+            done(error);
+        }, Qt::QueuedConnection);
     });
 }
 

@@ -56,7 +56,8 @@ public:
     void remove(qint64 seq);
     // Reads the entry's picture on the disk thread; done runs on the event loop.
     void readPicture(const OutboxEntry &entry, std::function<void(std::expected<QByteArray, QString>)> done);
-    // Runs job on the disk thread, then done with its result on the event loop (for files beside the outbox).
+    // Runs job on the disk thread, then done with its result on the event loop (for files beside the outbox; a
+    // failure counts as a storage failure).
     void onDiskThread(std::function<QString()> job, std::function<void(QString error)> done);
 
 Q_SIGNALS:
