@@ -146,7 +146,9 @@ private Q_SLOTS:
         auto garage = startLink(linkConfig(server, QStringLiteral("garage")), storage(QStringLiteral("g")));
         auto shed = startLink(linkConfig(server, QStringLiteral("shed")), storage(QStringLiteral("s")));
         QTRY_VERIFY_WITH_TIMEOUT(garage->isConnected() && shed->isConnected(), 15000);
-        QTest::qWait(500); // presences of the siblings
+        // each knows the other is online (their presences), so a command without a keyword gets the hint
+        QTRY_VERIFY_WITH_TIMEOUT(garage->siblings() == QStringList{QStringLiteral("shed")}, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(shed->siblings() == QStringList{QStringLiteral("garage")}, 10000);
         Phone phone;
         QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
         const QString bare = server.jid(QStringLiteral("home"));

@@ -51,6 +51,8 @@ public:
     // connection (no new login, no presence broadcast, unacknowledged stanzas resent by QXmpp).
     bool isStreamResumed() const;
     QString serverName() const;
+    // The other appliances online on our account (their resources): on a shared account, commands need a keyword.
+    QStringList siblings() const { return m_siblings; }
     int pendingAlerts() const;
     int connectAttempts() const;
     // What keeps the link from working, for `status` ("replaced by another client with resource 'garage'; retrying
