@@ -71,6 +71,14 @@ void readXmpp(IniSection s, XmppConfig &c)
                                                           : KeywordPolicy::Auto;
     c.commandsPerMinute = s.integer(QStringLiteral("commands_per_minute"), c.commandsPerMinute, 1, 600);
     c.uploadService = s.text(QStringLiteral("upload_service"), c.uploadService);
+    c.uploadTimeout = std::chrono::seconds(
+        s.integer(QStringLiteral("upload_timeout_seconds"), int(c.uploadTimeout.count()), 1, 3600));
+    c.connectTimeout = std::chrono::seconds(
+        s.integer(QStringLiteral("connect_timeout_seconds"), int(c.connectTimeout.count()), 1, 600));
+    c.conflictRetry = std::chrono::seconds(
+        s.integer(QStringLiteral("conflict_retry_seconds"), int(c.conflictRetry.count()), 1, 86400));
+    c.outboxMaxAlerts = s.integer(QStringLiteral("outbox_max_alerts"), c.outboxMaxAlerts, 1, 10000);
+    c.outboxMaxAge = std::chrono::hours(s.integer(QStringLiteral("outbox_max_hours"), int(c.outboxMaxAge.count()), 1, 24 * 365));
 }
 
 void readCamera(IniSection s, CameraConfig &c)

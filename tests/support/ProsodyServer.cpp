@@ -32,6 +32,10 @@ bool ProsodyServer::start(QString *error)
         args << QStringLiteral("--no-tls");
     if (!m_options.httpUpload)
         args << QStringLiteral("--no-upload");
+    if (!m_options.streamManagement)
+        args << QStringLiteral("--no-smacks");
+    if (m_options.uploadUrlPort != 0)
+        args << QStringLiteral("--upload-url-port") << QString::number(m_options.uploadUrlPort);
     for (const auto &[user, password] : std::as_const(m_options.accounts))
         args << QStringLiteral("--account") << user + QLatin1Char(':') + password;
     QProcess up;

@@ -1,5 +1,5 @@
 // A real Prosody on loopback for a test (run inside `deploy/env.sh --private-net`): its own test CA, TLS (or none,
-// to test refusal), HTTP upload at upload.<domain> (or none), accounts. Stops (or is killed) with the fixture.
+// to test refusal), HTTP upload at upload.<domain> (or none), stream management (or none), accounts. Stops (or is killed) with the fixture.
 #pragma once
 
 #include <QPair>
@@ -17,6 +17,8 @@ public:
         quint16 httpsPort = 5281;
         bool tls = true;
         bool httpUpload = true;                  // false: no XEP-0363 service (no upload.<domain> component)
+        bool streamManagement = true;            // false: no XEP-0198 (no mod_smacks)
+        quint16 uploadUrlPort = 0;               // non-zero: upload slots point at this port instead of httpsPort
         QList<QPair<QString, QString>> accounts; // user, password
     };
 

@@ -4,8 +4,15 @@
 #include "xmpp/CommandRouter.h"
 #include "xmpp/Outbox.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QTest>
+
+#include <optional>
 
 using namespace garage;
 using Action = AddressingDecision::Action;
@@ -94,7 +101,7 @@ private Q_SLOTS:
                    [&calls](const CommandRequest &r, const Replier &) { calls << r.name + QLatin1Char('|') + r.arguments; });
         router.add(QStringLiteral("mute"), {}, QStringLiteral("mute"),
                    [&calls](const CommandRequest &r, const Replier &) { calls << r.name + QLatin1Char('|') + r.arguments; });
-        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        const auto t0 = std::chrono::steady_clock::now();
         const Replier nobody; // replies go nowhere in this unit test
         QVERIFY(router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("  STATUS "), nobody, t0));
         QVERIFY(router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("mute   2h"), nobody, t0));
@@ -103,7 +110,7 @@ private Q_SLOTS:
         QVERIFY(router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("status"), nobody, t0)); // "slow down" once
         QVERIFY(!router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("status"), nobody, t0)); // then silence
         QCOMPARE(calls.size(), 3);
-        QVERIFY(router.dispatch(QStringLiteral("me@x/other"), QStringLiteral("status"), nobody, t0.addSecs(61)));
+        QVERIFY(router.dispatch(QStringLiteral("me@x/other"), QStringLiteral("status"), nobody, t0 + std::chrono::seconds(61)));
         QCOMPARE(calls.size(), 4);
         QVERIFY(!router.dispatch(QStringLiteral("wife@x/p"), QString(2000, QLatin1Char('a')), nobody, t0));
         QVERIFY(!router.dispatch(QStringLiteral("wife@x/p"), QStringLiteral("status\x07"), nobody, t0));
@@ -114,30 +121,87 @@ private Q_SLOTS:
     void outboxKeepsOrderAcrossRestarts()
     {
         QTemporaryDir dir;
+        QThreadPool writer;
+        writer.setMaxThreadCount(1);
+        const QStringList owners{QStringLiteral("me@x"), QStringLiteral("wife@x")};
+        const auto entry = [&](const QString &text) {
+            OutboxEntry e;
+            e.text = text;
+            e.owners = owners;
+            return e;
+        };
         {
-            Outbox box(dir.path());
+            Outbox box(dir.path(), &writer);
             QString error;
-            QVERIFY(box.open(&error));
-            box.add(QStringLiteral("one"), {});
-            box.add(QStringLiteral("two"), QByteArray("\xff\xd8picture", 9));
-            box.add(QStringLiteral("three"), {});
-            box.markAttempt(1);
-            box.remove(1);
-        }
-        Outbox reopened(dir.path());
+            QVERIFY(box.open(owners, &error));
+            box.add(entry(QStringLiteral("one")), {});
+            const OutboxEntry two = box.add(entry(QStringLiteral("two")), QByteArray("\xff\xd8picture", 9));
+            box.add(entry(QStringLiteral("three")), {});
+            OutboxEntry first = *box.find(1);
+            first.owners.removeAll(QStringLiteral("me@x")); // delivered to one owner only
+            first.attempts = 1;
+            *box.find(1) = first;
+            box.save(first);
+            box.remove(3);
+            QVERIFY(two.picturePending);
+            QCOMPARE(box.entries().size(), 2); // the list in memory is the truth at once
+        } // the outbox waits for its writes
+        Outbox reopened(dir.path(), &writer);
         QString error;
-        QVERIFY(reopened.open(&error));
-        const auto pending = reopened.pending();
+        QVERIFY(reopened.open(owners, &error));
+        const auto pending = reopened.entries();
         QCOMPARE(pending.size(), 2);
-        QCOMPARE(pending[0].text, QStringLiteral("two"));
-        QVERIFY(pending[0].hasImage);
-        QCOMPARE(reopened.image(pending[0].seq), QByteArray("\xff\xd8picture", 9));
-        QCOMPARE(pending[1].text, QStringLiteral("three"));
-        QCOMPARE(reopened.add(QStringLiteral("four"), {}).seq, 4);
-        reopened.markAttempt(pending[0].seq);
-        Outbox again(dir.path());
-        QVERIFY(again.open(&error));
-        QCOMPARE(again.pending().first().attempts, 1); // a resend will say it may be a repeat
+        QCOMPARE(pending[0].text, QStringLiteral("one"));
+        QCOMPARE(pending[0].owners, QStringList{QStringLiteral("wife@x")}); // not resent to the owner who has it
+        QVERIFY(pending[0].mayRepeat);
+        QCOMPARE(pending[1].text, QStringLiteral("two"));
+        QVERIFY(pending[1].picturePending);
+        QVERIFY(!pending[0].id.isEmpty());
+        QVERIFY(pending[0].id != pending[1].id);
+        std::optional<std::expected<QByteArray, QString>> picture;
+        reopened.readPicture(pending[1], [&](std::expected<QByteArray, QString> bytes) { picture = bytes; });
+        QTRY_VERIFY(picture.has_value());
+        QCOMPARE(picture->value(), QByteArray("\xff\xd8picture", 9));
+        QCOMPARE(reopened.add(entry(QStringLiteral("four")), {}).seq, 3); // after the last one left
+        OutboxEntry gone = pending[0];
+        gone.picture = QStringLiteral("snapshots/none.jpg");
+        picture.reset();
+        reopened.readPicture(gone, [&](std::expected<QByteArray, QString> bytes) { picture = bytes; });
+        QTRY_VERIFY(picture.has_value());
+        QVERIFY(!picture->has_value());
+        QVERIFY2(picture->error().contains(QLatin1String("snapshots/none.jpg is gone")), qPrintable(picture->error()));
+    }
+
+    // A write that fails (the outbox directory replaced by a file, as a read-only or broken card would) is reported
+    // once per failure streak, the alert stays in memory, and a write that works again is reported too.
+    void outboxWriteFailuresAreReported()
+    {
+        QTemporaryDir dir;
+        QThreadPool writer;
+        writer.setMaxThreadCount(1);
+        Outbox box(dir.path(), &writer);
+        QString error;
+        QVERIFY(box.open({QStringLiteral("me@x")}, &error));
+        QSignalSpy failed(&box, &Outbox::storageFailed);
+        QSignalSpy recovered(&box, &Outbox::storageRecovered);
+        QVERIFY(QDir(dir.path()).rmdir(QStringLiteral("outbox")));
+        QFile blocker(dir.filePath(QStringLiteral("outbox")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        OutboxEntry e;
+        e.text = QStringLiteral("door open");
+        e.owners = {QStringLiteral("me@x")};
+        box.add(e, {});
+        box.add(e, {});
+        QTRY_COMPARE(failed.size(), 1);
+        writer.waitForDone();
+        QCoreApplication::processEvents();
+        QCOMPARE(failed.size(), 1); // once per streak
+        QVERIFY2(failed.first().first().toString().contains(QLatin1String("cannot write")), qPrintable(failed.first().first().toString()));
+        QCOMPARE(box.entries().size(), 2);
+        QVERIFY(QFile::remove(dir.filePath(QStringLiteral("outbox"))));
+        box.add(e, {});
+        QTRY_COMPARE(recovered.size(), 1);
     }
 };
 

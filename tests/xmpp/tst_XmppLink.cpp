@@ -146,7 +146,9 @@ private Q_SLOTS:
         auto garage = startLink(linkConfig(server, QStringLiteral("garage")), storage(QStringLiteral("g")));
         auto shed = startLink(linkConfig(server, QStringLiteral("shed")), storage(QStringLiteral("s")));
         QTRY_VERIFY_WITH_TIMEOUT(garage->isConnected() && shed->isConnected(), 15000);
-        QTest::qWait(500); // presences of the siblings
+        // each knows the other is online (their presences), so a command without a keyword gets the hint
+        QTRY_VERIFY_WITH_TIMEOUT(garage->siblings() == QStringList{QStringLiteral("shed")}, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(shed->siblings() == QStringList{QStringLiteral("garage")}, 10000);
         Phone phone;
         QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
         const QString bare = server.jid(QStringLiteral("home"));
@@ -190,8 +192,11 @@ private Q_SLOTS:
             QString error;
             QVERIFY2(plain.start(&error), qPrintable(error));
             auto link = startLink(linkConfig(plain, QStringLiteral("garage")), storage(QStringLiteral("t1")));
-            QTest::qWait(3000);
-            QVERIFY(!link->isConnected()); // a server without TLS is refused
+            // a server without TLS is refused, and the link says why (it reached the server and gave up on TLS)
+            QTRY_VERIFY_WITH_TIMEOUT(link->connectionProblem().contains(QLatin1String("(TLS is required)")), 15000);
+            QVERIFY(!link->isConnected());
+            QVERIFY2(link->connectionProblem().startsWith(QLatin1String("cannot connect to 127.0.0.1 port")),
+                     qPrintable(link->connectionProblem()));
         }
         ProsodyServer server(serverOptions());
         QString error;
@@ -199,8 +204,9 @@ private Q_SLOTS:
         XmppConfig wrong = linkConfig(server, QStringLiteral("garage"));
         wrong.caFile = server.wrongCaFile();
         auto refused = startLink(wrong, storage(QStringLiteral("t2")));
-        QTest::qWait(3000);
-        QVERIFY(!refused->isConnected()); // a certificate from a CA we do not trust
+        // a certificate from a CA we do not trust: refused, and said so
+        QTRY_VERIFY_WITH_TIMEOUT(refused->connectionProblem().contains(QLatin1String("certificate"), Qt::CaseInsensitive), 15000);
+        QVERIFY2(!refused->isConnected(), qPrintable(refused->connectionProblem()));
         refused.reset();
         XmppConfig insecure = wrong;
         insecure.insecure = true;
@@ -219,7 +225,9 @@ private Q_SLOTS:
         for (int i = 1; i <= 20; ++i)
             link->alert(QStringLiteral("alert %1").arg(i));
         QTRY_VERIFY_WITH_TIMEOUT(!link->isConnected(), 30000);
-        QTest::qWait(10000);
+        const int attempts = link->connectAttempts();
+        QTRY_VERIFY_WITH_TIMEOUT(link->connectAttempts() >= attempts + 3, 30000); // refused a few times meanwhile
+        QVERIFY2(link->connectionProblem().startsWith(QLatin1String("cannot connect to")), qPrintable(link->connectionProblem()));
         QVERIFY2(server.start(&error), qPrintable(error));
         Phone phone;
         QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));

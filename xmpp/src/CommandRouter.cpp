@@ -52,7 +52,8 @@ QString CommandRouter::helpText() const
     return lines.join(QLatin1Char('\n'));
 }
 
-bool CommandRouter::dispatch(const QString &sender, const QString &text, const Replier &reply, const QDateTime &now)
+bool CommandRouter::dispatch(const QString &sender, const QString &text, const Replier &reply,
+                             std::chrono::steady_clock::time_point now)
 {
     if (text.toUtf8().size() > kMaxBodyBytes) {
         qCInfo(lcXmpp) << "dropped a" << text.toUtf8().size() << "byte message from" << sender << "(over 1 KiB)";
@@ -64,7 +65,7 @@ bool CommandRouter::dispatch(const QString &sender, const QString &text, const R
             return false;
         }
     SenderWindow &window = m_windows[bareJidOf(sender)];
-    while (!window.recent.empty() && window.recent.front().secsTo(now) >= 60)
+    while (!window.recent.empty() && now - window.recent.front() >= std::chrono::seconds(60))
         window.recent.pop_front();
     if (window.recent.empty())
         window.warned = false;

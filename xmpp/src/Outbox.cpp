@@ -4,27 +4,85 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QSaveFile>
+#include <QThreadPool>
+#include <QUuid>
 
 namespace garage {
-namespace {
 
-bool saveAtomically(const QString &path, const QByteArray &data)
+QString saveAtomically(const QString &path, const QByteArray &data)
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return false;
-    file.write(data);
-    return file.commit();
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit())
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+namespace {
+
+QJsonObject toJson(const OutboxEntry &e)
+{
+    QJsonObject o{{QStringLiteral("seq"), e.seq},
+                  {QStringLiteral("id"), e.id},
+                  {QStringLiteral("text"), e.text},
+                  {QStringLiteral("owners"), QJsonArray::fromStringList(e.owners)},
+                  {QStringLiteral("picture"), e.picture},
+                  {QStringLiteral("ownPicture"), e.ownPicture},
+                  {QStringLiteral("picturePending"), e.picturePending},
+                  {QStringLiteral("attempts"), e.attempts},
+                  {QStringLiteral("created"), e.created.toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("happenedAt"), e.happenedAt.toString(Qt::ISODateWithMs)}};
+    if (e.droppedCount > 0) {
+        o.insert(QStringLiteral("droppedCount"), e.droppedCount);
+        o.insert(QStringLiteral("droppedFirst"), e.droppedFirst.toString(Qt::ISODate));
+        o.insert(QStringLiteral("droppedLast"), e.droppedLast.toString(Qt::ISODate));
+    }
+    return o;
+}
+
+OutboxEntry fromJson(const QJsonObject &o, const QStringList &owners, qint64 seqFromName)
+{
+    OutboxEntry e;
+    e.seq = o.value(QStringLiteral("seq")).toInteger(seqFromName);
+    e.id = o.value(QStringLiteral("id")).toString();
+    if (e.id.isEmpty()) // written by an older version
+        e.id = QStringLiteral("gg-legacy-%1").arg(e.seq);
+    e.text = o.value(QStringLiteral("text")).toString();
+    e.owners = owners;
+    if (o.contains(QStringLiteral("owners"))) { // still due to them, as long as they are owners
+        const QStringList due = o.value(QStringLiteral("owners")).toVariant().toStringList();
+        e.owners.removeIf([&due](const QString &owner) { return !due.contains(owner); });
+    }
+    e.picture = o.value(QStringLiteral("picture")).toString();
+    e.ownPicture = o.value(QStringLiteral("ownPicture")).toBool();
+    e.picturePending = o.contains(QStringLiteral("picturePending")) ? o.value(QStringLiteral("picturePending")).toBool()
+                                                                     : !e.picture.isEmpty();
+    e.attempts = o.value(QStringLiteral("attempts")).toInt();
+    e.created = QDateTime::fromString(o.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
+    e.happenedAt = QDateTime::fromString(o.value(QStringLiteral("happenedAt")).toString(), Qt::ISODateWithMs);
+    if (!e.happenedAt.isValid())
+        e.happenedAt = e.created;
+    e.droppedCount = o.value(QStringLiteral("droppedCount")).toInt();
+    e.droppedFirst = QDateTime::fromString(o.value(QStringLiteral("droppedFirst")).toString(), Qt::ISODate);
+    e.droppedLast = QDateTime::fromString(o.value(QStringLiteral("droppedLast")).toString(), Qt::ISODate);
+    return e;
 }
 
 } // namespace
 
-Outbox::Outbox(const QString &directory)
-    : m_dir(directory)
+Outbox::Outbox(const QString &storageDir, QThreadPool *pool, QObject *parent)
+    : QObject(parent), m_storageDir(storageDir), m_dir(storageDir + QStringLiteral("/outbox")), m_pool(pool)
 {
+}
+
+Outbox::~Outbox()
+{
+    m_pool->waitForDone(); // the jobs post their results to this object
 }
 
 QString Outbox::path(qint64 seq, const char *suffix) const
@@ -32,7 +90,7 @@ QString Outbox::path(qint64 seq, const char *suffix) const
     return QStringLiteral("%1/%2%3").arg(m_dir).arg(seq, 12, 10, QLatin1Char('0')).arg(QLatin1String(suffix));
 }
 
-bool Outbox::open(QString *error)
+bool Outbox::open(const QStringList &owners, QString *error)
 {
     if (!QDir().mkpath(m_dir)) {
         *error = QStringLiteral("cannot create the alert outbox %1").arg(m_dir);
@@ -44,17 +102,21 @@ bool Outbox::open(QString *error)
         if (!file.open(QIODevice::ReadOnly))
             continue;
         const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
-        OutboxEntry e;
-        e.seq = o.value(QStringLiteral("seq")).toInteger();
-        e.text = o.value(QStringLiteral("text")).toString();
-        e.hasImage = o.value(QStringLiteral("image")).toBool();
-        e.attempts = o.value(QStringLiteral("attempts")).toInt();
-        e.created = QDateTime::fromString(o.value(QStringLiteral("created")).toString(), Qt::ISODate);
+        OutboxEntry e = fromJson(o, owners, QFileInfo(name).baseName().toLongLong());
+        if (!o.contains(QStringLiteral("picture")) && o.value(QStringLiteral("image")).toBool()) { // older version
+            e.picture = QStringLiteral("outbox/") + QFileInfo(path(e.seq, ".jpg")).fileName();
+            e.ownPicture = e.picturePending = true;
+        }
         if (e.seq <= 0 || e.text.isEmpty()) {
             qCWarning(lcXmpp) << "outbox entry" << name << "is unreadable; kept as .bad";
             file.rename(file.fileName() + QStringLiteral(".bad"));
             continue;
         }
+        if (e.isDone()) { // only for owners no longer configured
+            file.remove();
+            continue;
+        }
+        e.mayRepeat = e.attempts > 0;
         m_entries << e;
         m_nextSeq = std::max(m_nextSeq, e.seq + 1);
     }
@@ -63,54 +125,127 @@ bool Outbox::open(QString *error)
     return true;
 }
 
-void Outbox::write(const OutboxEntry &e)
+void Outbox::write(std::function<QString()> job)
 {
-    const QJsonObject o{{QStringLiteral("seq"), e.seq},
-                        {QStringLiteral("text"), e.text},
-                        {QStringLiteral("image"), e.hasImage},
-                        {QStringLiteral("attempts"), e.attempts},
-                        {QStringLiteral("created"), e.created.toString(Qt::ISODate)}};
-    if (!saveAtomically(path(e.seq, ".json"), QJsonDocument(o).toJson(QJsonDocument::Compact)))
-        qCWarning(lcXmpp) << "cannot write the outbox entry" << e.seq << "in" << m_dir;
+    m_pool->start([this, job = std::move(job)] {
+        const QString error = job();
+        QMetaObject::invokeMethod(this, [this, error] { onWritten(error); }, Qt::QueuedConnection);
+    });
 }
 
-OutboxEntry Outbox::add(const QString &text, const QByteArray &jpeg)
+void Outbox::onWritten(const QString &error)
 {
-    OutboxEntry e;
-    e.seq = m_nextSeq++;
-    e.text = text;
-    e.hasImage = !jpeg.isEmpty();
-    e.created = QDateTime::currentDateTimeUtc();
-    // the picture first: the entry that names it appears only once the picture is complete
-    if (e.hasImage && !saveAtomically(path(e.seq, ".jpg"), jpeg)) {
-        qCWarning(lcXmpp) << "cannot keep the alert picture in" << m_dir << "- sending the text only";
-        e.hasImage = false;
+    if (!error.isEmpty()) {
+        qCWarning(lcXmpp).noquote() << "outbox:" << error << "(the alert is still sent, from memory)";
+        if (!m_failing) {
+            m_failing = true;
+            Q_EMIT storageFailed(error);
+        }
+    } else if (m_failing) {
+        m_failing = false;
+        qCInfo(lcXmpp) << "outbox writes work again";
+        Q_EMIT storageRecovered();
     }
-    write(e);
+}
+
+void Outbox::onDiskThread(std::function<QString()> job, std::function<void(QString)> done)
+{
+    m_pool->start([this, job = std::move(job), done = std::move(done)] {
+        const QString error = job();
+        QMetaObject::invokeMethod(this, [this, done, error] {
+            onWritten(error); // a picture kept beside the outbox counts for the storage's health too
+            done(error);
+        }, Qt::QueuedConnection);
+    });
+}
+
+OutboxEntry Outbox::add(OutboxEntry e, const QByteArray &jpeg)
+{
+    if (e.seq == 0)
+        e.seq = takeSeq();
+    if (e.id.isEmpty())
+        e.id = QStringLiteral("gg-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    e.created = QDateTime::currentDateTimeUtc();
+    if (!e.happenedAt.isValid())
+        e.happenedAt = e.created;
+    const QString dir = m_dir;
+    const QString json = path(e.seq, ".json");
+    if (!jpeg.isEmpty()) {
+        e.picture = QStringLiteral("outbox/") + QFileInfo(path(e.seq, ".jpg")).fileName();
+        e.ownPicture = true;
+    }
+    e.picturePending = !e.picture.isEmpty();
+    const QByteArray data = QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact);
+    const QString jpg = path(e.seq, ".jpg");
+    // the picture first: the entry that names it appears only once the picture is complete
+    write([dir, json, jpg, jpeg, data] {
+        QDir().mkpath(dir);
+        if (!jpeg.isEmpty())
+            if (QString error = saveAtomically(jpg, jpeg); !error.isEmpty())
+                return error;
+        return saveAtomically(json, data);
+    });
     m_entries << e;
     return e;
 }
 
-void Outbox::markAttempt(qint64 seq)
+OutboxEntry *Outbox::find(qint64 seq)
 {
     for (OutboxEntry &e : m_entries)
-        if (e.seq == seq) {
-            ++e.attempts;
-            write(e);
-        }
+        if (e.seq == seq)
+            return &e;
+    return nullptr;
+}
+
+void Outbox::insertSorted(const OutboxEntry &entry)
+{
+    qsizetype at = 0;
+    while (at < m_entries.size() && m_entries[at].seq < entry.seq)
+        ++at;
+    m_entries.insert(at, entry);
+    save(entry);
+}
+
+void Outbox::save(const OutboxEntry &e)
+{
+    const QString dir = m_dir;
+    const QString json = path(e.seq, ".json");
+    const QByteArray data = QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact);
+    write([dir, json, data] {
+        QDir().mkpath(dir);
+        return saveAtomically(json, data);
+    });
 }
 
 void Outbox::remove(qint64 seq)
 {
+    QString picture;
+    for (const OutboxEntry &e : std::as_const(m_entries))
+        if (e.seq == seq && e.ownPicture)
+            picture = m_storageDir + QLatin1Char('/') + e.picture;
     m_entries.removeIf([seq](const OutboxEntry &e) { return e.seq == seq; });
-    QFile::remove(path(seq, ".json"));
-    QFile::remove(path(seq, ".jpg"));
+    const QString json = path(seq, ".json");
+    write([json, picture] {
+        QFile::remove(json);
+        if (!picture.isEmpty())
+            QFile::remove(picture);
+        return QString();
+    });
 }
 
-QByteArray Outbox::image(qint64 seq) const
+void Outbox::readPicture(const OutboxEntry &entry, std::function<void(std::expected<QByteArray, QString>)> done)
 {
-    QFile file(path(seq, ".jpg"));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    const QString file = m_storageDir + QLatin1Char('/') + entry.picture;
+    const QString name = entry.picture;
+    m_pool->start([this, file, name, done = std::move(done)] {
+        QFile f(file);
+        std::expected<QByteArray, QString> result = std::unexpected(QString());
+        if (f.open(QIODevice::ReadOnly))
+            result = f.readAll();
+        else
+            result = std::unexpected(QStringLiteral("the picture %1 is gone from the appliance (%2)").arg(name, f.errorString()));
+        QMetaObject::invokeMethod(this, [done, result] { done(result); }, Qt::QueuedConnection);
+    });
 }
 
 } // namespace garage

@@ -89,17 +89,35 @@ void Uploader::start(const QByteArray &jpeg, const Done &done)
     const QString name = QStringLiteral("garage-%1.jpg").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
     auto upload = m_uploads->uploadFile(std::move(buffer), name, QMimeDatabase().mimeTypeForName(QStringLiteral("image/jpeg")),
                                         jpeg.size(), m_config.uploadService);
-    // the connection keeps the upload alive until it finished, then lets it go
+    // done is called once: with the outcome, or when the deadline passes first (the upload is then cancelled)
+    auto once = std::make_shared<Done>(done);
+    auto finish = [once](std::expected<QUrl, QString> result) {
+        if (!*once)
+            return;
+        const Done call = std::exchange(*once, Done());
+        call(std::move(result));
+    };
+    auto deadline = std::make_shared<QTimer>();
+    deadline->setSingleShot(true);
+    const auto timeout = m_config.uploadTimeout;
+    connect(deadline.get(), &QTimer::timeout, this, [upload, finish, timeout] {
+        qCWarning(lcXmpp) << "upload: no answer within" << timeout.count() << "s; cancelled";
+        finish(std::unexpected(QStringLiteral("the upload server did not answer within %1 s").arg(timeout.count())));
+        upload->cancel();
+    });
+    deadline->start(timeout);
+    // the connection keeps the upload (and its deadline) alive until it finished, then lets it go
     auto connection = std::make_shared<QMetaObject::Connection>();
     *connection = connect(upload.get(), &QXmppHttpUpload::finished, this,
-                          [upload, done, connection](const QXmppHttpUpload::Result &result) {
+                          [upload, finish, connection, deadline](const QXmppHttpUpload::Result &result) {
         QObject::disconnect(*connection);
+        deadline->stop();
         if (const auto *url = std::get_if<QUrl>(&result))
-            done(*url);
+            finish(*url);
         else if (const auto *error = std::get_if<QXmppError>(&result))
-            done(std::unexpected(QStringLiteral("upload failed: %1").arg(error->description)));
+            finish(std::unexpected(QStringLiteral("upload failed: %1").arg(error->description)));
         else
-            done(std::unexpected(QStringLiteral("upload cancelled")));
+            finish(std::unexpected(QStringLiteral("upload cancelled")));
     });
 }
 

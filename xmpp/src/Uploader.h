@@ -1,5 +1,6 @@
 // XEP-0363 HTTP upload: finds the server's upload service (QXmpp does not discover it by itself) and uploads JPEGs
-// over HTTPS, trusting the same CA as the XMPP link.
+// over HTTPS, trusting the same CA as the XMPP link. Each upload (slot request and transfer) has a deadline
+// ([xmpp] upload_timeout_seconds): a hanging upload host fails the upload, it never holds anything up.
 #pragma once
 
 #include "xmpp/XmppConfig.h"

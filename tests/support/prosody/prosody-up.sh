@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Starts a throw-away Prosody on loopback for tests and the demo, with its own test CA, HTTP upload and accounts.
-#   prosody-up.sh DIR [--domain D] [--c2s-port N] [--https-port N] [--no-tls] [--no-upload] [--account user:password ...]
-# --no-upload leaves out the HTTP upload component (a server without XEP-0363).
+#   prosody-up.sh DIR [--domain D] [--c2s-port N] [--https-port N] [--no-tls] [--no-upload] [--no-smacks]
+#                [--upload-url-port N] [--account user:password ...]
+# --no-upload leaves out the HTTP upload component (a server without XEP-0363); --no-smacks leaves out stream
+# management (XEP-0198); --upload-url-port hands out upload slots on another port (a black hole, in a fault test).
 # Writes DIR/ca.pem (the CA that signed the server), DIR/wrong-ca.pem (an unrelated CA), DIR/data/prosody.pid, and prints
 # "ready" when the c2s port accepts connections. Runs Prosody as the prosody user (it refuses root).
 set -euo pipefail
 dir=$1; shift
-domain=garage.test c2s=5222 https=5281 tls=1 upload=1 accounts=()
+domain=garage.test c2s=5222 https=5281 tls=1 upload=1 smacks=1 upload_url_port= accounts=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --domain) domain=$2; shift 2 ;;
@@ -14,6 +16,8 @@ while [ $# -gt 0 ]; do
     --https-port) https=$2; shift 2 ;;
     --no-tls) tls=0; shift ;;
     --no-upload) upload=0; shift ;;
+    --no-smacks) smacks=0; shift ;;
+    --upload-url-port) upload_url_port=$2; shift 2 ;;
     --account) accounts+=("$2"); shift 2 ;;
     *) echo "prosody-up: unknown option $1" >&2; exit 2 ;;
   esac
@@ -46,6 +50,8 @@ else
 allow_unencrypted_plain_auth = true"
   disabled='"s2s", "tls"'
 fi
+smacks_module='"smacks", '
+[ "$smacks" = 1 ] || smacks_module=''
 cat > "$dir/prosody.cfg.lua" <<CFG
 pidfile = "$dir/data/prosody.pid"
 certificates = "$dir/data"
@@ -58,7 +64,7 @@ s2s_ports = { }
 http_ports = { }
 https_ports = { $https }
 https_interfaces = { "127.0.0.1" }
-modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "carbons", "smacks", "offline", "posix" }
+modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "carbons", $smacks_module"offline", "posix" }
 modules_disabled = { $disabled }
 authentication = "internal_hashed"
 allow_registration = false
@@ -73,7 +79,7 @@ if [ "$upload" = 1 ]; then
 
 Component "upload.$domain" "http_file_share"
   http_host = "localhost"
-  http_external_url = "https://localhost:$https/"
+  http_external_url = "https://localhost:${upload_url_port:-$https}/"
   http_file_share_size_limit = 10 * 1024 * 1024
   http_file_share_expires_after = 3600
 CFG

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 
@@ -50,8 +51,9 @@ public:
 
     void add(const QString &name, const QStringList &aliases, const QString &help, CommandHandler handler);
     // Runs the command in text for sender; replies through reply. Returns false when the text was dropped
-    // (oversized, control characters, rate-limited without a reply).
-    bool dispatch(const QString &sender, const QString &text, const Replier &reply, const QDateTime &now);
+    // (oversized, control characters, rate-limited without a reply). now: the steady clock (a Pi's wall clock steps
+    // after boot, which must neither lift nor extend the limit).
+    bool dispatch(const QString &sender, const QString &text, const Replier &reply, std::chrono::steady_clock::time_point now);
     QString helpText() const;
 
 private:
@@ -62,7 +64,7 @@ private:
         CommandHandler handler;
     };
     struct SenderWindow {
-        std::deque<QDateTime> recent;
+        std::deque<std::chrono::steady_clock::time_point> recent;
         bool warned = false;
     };
     const Command *find(const QString &word) const;

@@ -1,42 +1,84 @@
-// Alerts not yet acknowledged by the server, kept on disk (one JSON file per alert, its picture beside it, written
-// atomically) so that nothing accepted is lost to an outage, a crash or a restart. Delivered in order.
+// Alerts not yet delivered to every owner. The list in memory is the truth on the event loop; each change is written
+// (one JSON file per alert, atomically) on the appliance's disk-writing thread, so that nothing accepted is lost to
+// an outage, a crash or a restart, and a slow or full SD card never stalls the event loop. Delivered in order.
 #pragma once
 
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
+#include <QObject>
 #include <QString>
+#include <QStringList>
+
+#include <expected>
+#include <functional>
+
+class QThreadPool;
 
 namespace garage {
 
 struct OutboxEntry {
-    qint64 seq = 0;
+    qint64 seq = 0;        // order (file name)
+    QString id;            // stable across resends and restarts: the stanzas' ids and XEP-0359 origin-ids derive from it
     QString text;
-    bool hasImage = false;
-    int attempts = 0;     // sends started before; > 0 means a resend may duplicate
+    QStringList owners;    // owners the text has not been delivered to yet
+    QString picture;       // relative to the storage dir; empty: none
+    bool ownPicture = false;     // the outbox wrote the picture (outbox/<seq>.jpg) and removes it with the entry
+    bool picturePending = false; // the picture (or the note why there is none) still has to go out
+    int attempts = 0;      // sends started, counted on disk
+    bool mayRepeat = false;   // a send was started in an earlier run: the resend says it may be a repeat (not stored)
     QDateTime created;
+    QDateTime happenedAt;
+    int droppedCount = 0;  // > 0: this entry is the summary of that many dropped alerts
+    QDateTime droppedFirst, droppedLast;
+
+    bool isDone() const { return owners.isEmpty() && !picturePending; }
 };
 
-class Outbox
+class Outbox : public QObject
 {
+    Q_OBJECT
 public:
-    explicit Outbox(const QString &directory);
+    // pool: the one disk-writing thread; it must outlive the outbox.
+    Outbox(const QString &storageDir, QThreadPool *pool, QObject *parent = nullptr);
+    ~Outbox() override;
 
-    bool open(QString *error);                 // loads what an earlier run left
-    OutboxEntry add(const QString &text, const QByteArray &jpeg);
-    QList<OutboxEntry> pending() const { return m_entries; }
+    // Loads what an earlier run left (at start-up, before anything is sent); entries that name no owners get these.
+    bool open(const QStringList &owners, QString *error);
+    // The picture bytes (if any) are written first, then the entry; the entry is in memory (and sent) either way.
+    OutboxEntry add(OutboxEntry entry, const QByteArray &jpeg);
+    const QList<OutboxEntry> &entries() const { return m_entries; }
+    OutboxEntry *find(qint64 seq);
     bool isEmpty() const { return m_entries.isEmpty(); }
-    void markAttempt(qint64 seq);
+    qint64 takeSeq() { return m_nextSeq++; }
+    void insertSorted(const OutboxEntry &entry); // a summary taking the place of what it replaces
+    void save(const OutboxEntry &entry);
     void remove(qint64 seq);
-    QByteArray image(qint64 seq) const;
+    // Reads the entry's picture on the disk thread; done runs on the event loop.
+    void readPicture(const OutboxEntry &entry, std::function<void(std::expected<QByteArray, QString>)> done);
+    // Runs job on the disk thread, then done with its result on the event loop (for files beside the outbox; a
+    // failure counts as a storage failure).
+    void onDiskThread(std::function<QString()> job, std::function<void(QString error)> done);
+
+Q_SIGNALS:
+    // Writing failed (disk full, read-only SD card ...): once per failure streak.
+    void storageFailed(const QString &reason);
+    void storageRecovered();
 
 private:
     QString path(qint64 seq, const char *suffix) const;
-    void write(const OutboxEntry &entry);
+    void write(std::function<QString()> job);
+    void onWritten(const QString &error);
 
+    QString m_storageDir;
     QString m_dir;
+    QThreadPool *m_pool;
     QList<OutboxEntry> m_entries; // oldest first
     qint64 m_nextSeq = 1;
+    bool m_failing = false;
 };
+
+// Writes data to path atomically (a temporary file, fsync, rename); the error, or empty.
+QString saveAtomically(const QString &path, const QByteArray &data);
 
 } // namespace garage

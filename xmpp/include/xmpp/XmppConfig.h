@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <chrono>
+
 namespace garage {
 
 enum class KeywordPolicy { Auto, Always, Never };
@@ -24,6 +26,11 @@ struct XmppConfig {
     KeywordPolicy requireKeyword = KeywordPolicy::Auto;
     int commandsPerMinute = 10;                    // per sender, then one "slow down"
     QString uploadService;                         // XEP-0363 service JID; empty: discovered
+    std::chrono::seconds uploadTimeout{60};        // slot request + transfer of one picture, then it is kept instead
+    std::chrono::seconds connectTimeout{30};       // TCP + TLS + login of one attempt, then abort and back off
+    std::chrono::seconds conflictRetry{300};       // after another client took our resource
+    int outboxMaxAlerts = 50;                      // undelivered alerts kept; older ones are summarised in one line
+    std::chrono::hours outboxMaxAge{24};           // undelivered alerts older than this are summarised too
 
     QString effectiveKeyword() const { return keyword.isEmpty() ? resource : keyword; }
 };

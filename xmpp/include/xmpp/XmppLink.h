@@ -1,45 +1,38 @@
-// The appliance's XMPP connection: TLS with verified certificates, reconnect with backoff, presence and priority,
-// owner-only commands addressed to this appliance on a shared account, snapshots via HTTP upload + OOB, and alerts
-// that go through a durable outbox and leave it only when the server acknowledged them.
+// The appliance's XMPP link. It only wires its parts: XmppConnection (connect, deadline, backoff, conflict, TLS),
+// AlertDelivery (the durable outbox, delivered to every owner in order, confirmed by the server), ImageSender
+// (upload + OOB, pictures kept when they cannot be sent); presence, sibling appliances on a shared account,
+// presence subscriptions and owner-only commands stay here.
 #pragma once
 
 #include "xmpp/Addressing.h"
 #include "xmpp/CommandRouter.h"
-#include "xmpp/Outbox.h"
+#include "xmpp/OutgoingAlert.h"
 #include "xmpp/XmppConfig.h"
 
 #include <QDateTime>
 #include <QObject>
-#include <QTimer>
 
 #include <chrono>
-#include <expected>
 #include <memory>
 
 class QThreadPool;
 class QXmppClient;
 class QXmppMessage;
 class QXmppPresence;
-class QXmppError;
 
 namespace garage {
 
-class Uploader;
-
-// An alert as the appliance hands it over: the text, and a picture either already on disk (picture: a path relative to
-// the storage dir, e.g. "snapshots/000012.jpg", referred to and never copied) or as bytes the outbox keeps itself.
-struct OutgoingAlert {
-    QString text;
-    QString picture;
-    QByteArray jpeg;
-    QDateTime happenedAt; // when what it reports happened (UTC); null: now
-};
+class AlertDelivery;
+class ImageSender;
+class Outbox;
+class XmppConnection;
 
 class XmppLink : public QObject
 {
     Q_OBJECT
 public:
-    // diskWriter: the appliance's one disk-writing thread (a QThreadPool of one); null: the link makes its own.
+    // diskWriter: the appliance's one disk-writing thread (a QThreadPool of one, outliving the link); null: the link
+    // makes its own.
     XmppLink(const XmppConfig &config, const QString &storageDir, QThreadPool *diskWriter = nullptr,
              QObject *parent = nullptr);
     ~XmppLink() override;
@@ -48,7 +41,8 @@ public:
     void stop();
     CommandRouter &commands() { return m_router; }
 
-    // Written to the outbox before anything is sent; to every owner; the text, then the picture.
+    // Into the outbox (in memory at once, on disk through the disk writer), then to every owner: the text, then the
+    // picture. A picture that cannot be uploaded is kept on the device and holds up nothing behind it.
     void alert(const QString &text, const QByteArray &jpeg = {});
     void alert(const OutgoingAlert &alert);
     void setStatusText(const QString &text);
@@ -57,11 +51,15 @@ public:
     // connection (no new login, no presence broadcast, unacknowledged stanzas resent by QXmpp).
     bool isStreamResumed() const;
     QString serverName() const;
-    int pendingAlerts() const { return int(m_outbox.pending().size()); }
+    // The other appliances online on our account (their resources): on a shared account, commands need a keyword.
+    QStringList siblings() const { return m_siblings; }
+    int pendingAlerts() const;
+    int connectAttempts() const;
     // What keeps the link from working, for `status` ("replaced by another client with resource 'garage'; retrying
-    // every 5 min"); empty when connected or simply reconnecting.
+    // every 5 min"); empty when connected.
     QString connectionProblem() const;
-    // For the watchdog: empty while connected or actively reconnecting; otherwise what is stuck.
+    // For the watchdog: empty while connected, while a connect attempt is within its deadline or a retry is
+    // scheduled; otherwise what is stuck.
     QString supervisionProblem(std::chrono::steady_clock::time_point now) const;
 
     void sendText(const QString &to, const QString &body);
@@ -78,35 +76,25 @@ Q_SIGNALS:
     void storageRecovered();
 
 private:
-    void connectNow();
-    void scheduleReconnect();
     void onConnected();
     void onDisconnected();
-    void onError(const QXmppError &error);
     void onMessage(const QXmppMessage &message);
     void onPresence(const QXmppPresence &presence);
-    void flushOutbox();
     QXmppPresence presence() const;
     AddressingContext addressingContext() const;
-    QString readPassword() const;
-    // Saves a picture that could not be sent under <storage>/undelivered and logs why and where; returns its name
-    // relative to the storage.
-    std::expected<QString, QString> keepUndelivered(const QByteArray &jpeg, const QString &whyNotSent) const;
 
     XmppConfig m_config;
     QString m_storageDir;
+    std::unique_ptr<QThreadPool> m_ownPool;
+    QThreadPool *m_pool;
     std::unique_ptr<QXmppClient> m_client;
-    std::unique_ptr<Uploader> m_uploader;
+    std::unique_ptr<Outbox> m_outbox;
+    std::unique_ptr<ImageSender> m_images;
+    std::unique_ptr<XmppConnection> m_connection;
+    std::unique_ptr<AlertDelivery> m_delivery;
     CommandRouter m_router;
-    Outbox m_outbox;
     QString m_statusText;
     QStringList m_siblings; // other online resources of our account
-    bool m_running = false;
-    bool m_fatal = false;
-    int m_failures = 0;
-    QTimer m_reconnect;
-    bool m_delivering = false;
-    int m_generation = 0; // bumped on a new session: acknowledgements of an older one are ignored
 };
 
 } // namespace garage
