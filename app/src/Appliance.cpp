@@ -72,8 +72,6 @@ std::expected<void, QString> Appliance::start()
         if (connected)
             refreshPresence();
     });
-    connect(m_link.get(), &XmppLink::fatalError, this,
-            [](const QString &reason) { qCCritical(lcApp) << "XMPP link stopped:" << reason; });
     connect(m_link.get(), &XmppLink::storageFailed, this,
             [this](const QString &reason) { onStorageFailed(QStringLiteral("outbox"), reason); });
     connect(m_link.get(), &XmppLink::storageRecovered, this, [this] { onStorageRecovered(QStringLiteral("outbox")); });

@@ -69,7 +69,6 @@ public:
 
 Q_SIGNALS:
     void connectedChanged(bool connected);
-    void fatalError(const QString &reason);
     void alertDelivered(qint64 seq);
     // Writing the outbox (or a picture it keeps) failed: disk full, read-only SD card ... once per failure streak.
     void storageFailed(const QString &reason);
