@@ -33,7 +33,8 @@ QJsonObject toJson(const OutboxEntry &e)
                   {QStringLiteral("owners"), QJsonArray::fromStringList(e.owners)},
                   {QStringLiteral("picture"), e.picture},
                   {QStringLiteral("ownPicture"), e.ownPicture},
-                  {QStringLiteral("picturePending"), e.picturePending},
+                  {QStringLiteral("picturePending"), e.picturePending()}, // read by older versions
+                  {QStringLiteral("pictureOwners"), QJsonArray::fromStringList(e.pictureOwners)},
                   {QStringLiteral("attempts"), e.attempts},
                   {QStringLiteral("created"), e.created.toString(Qt::ISODateWithMs)},
                   {QStringLiteral("happenedAt"), e.happenedAt.toString(Qt::ISODateWithMs)}};
@@ -60,8 +61,14 @@ OutboxEntry fromJson(const QJsonObject &o, const QStringList &owners, qint64 seq
     }
     e.picture = o.value(QStringLiteral("picture")).toString();
     e.ownPicture = o.value(QStringLiteral("ownPicture")).toBool();
-    e.picturePending = o.contains(QStringLiteral("picturePending")) ? o.value(QStringLiteral("picturePending")).toBool()
-                                                                     : !e.picture.isEmpty();
+    if (o.contains(QStringLiteral("pictureOwners"))) { // still due to them, as long as they are owners
+        const QStringList due = o.value(QStringLiteral("pictureOwners")).toVariant().toStringList();
+        e.pictureOwners = owners;
+        e.pictureOwners.removeIf([&due](const QString &owner) { return !due.contains(owner); });
+    } else if (o.contains(QStringLiteral("picturePending")) ? o.value(QStringLiteral("picturePending")).toBool()
+                                                              : !e.picture.isEmpty()) { // written by an older version
+        e.pictureOwners = owners;
+    }
     e.attempts = o.value(QStringLiteral("attempts")).toInt();
     e.created = QDateTime::fromString(o.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
     e.happenedAt = QDateTime::fromString(o.value(QStringLiteral("happenedAt")).toString(), Qt::ISODateWithMs);
@@ -105,7 +112,8 @@ bool Outbox::open(const QStringList &owners, QString *error)
         OutboxEntry e = fromJson(o, owners, QFileInfo(name).baseName().toLongLong());
         if (!o.contains(QStringLiteral("picture")) && o.value(QStringLiteral("image")).toBool()) { // older version
             e.picture = QStringLiteral("outbox/") + QFileInfo(path(e.seq, ".jpg")).fileName();
-            e.ownPicture = e.picturePending = true;
+            e.ownPicture = true;
+            e.pictureOwners = owners;
         }
         if (e.seq <= 0 || e.text.isEmpty()) {
             qCWarning(lcXmpp) << "outbox entry" << name << "is unreadable; kept as .bad";
@@ -174,7 +182,7 @@ OutboxEntry Outbox::add(OutboxEntry e, const QByteArray &jpeg)
         e.picture = QStringLiteral("outbox/") + QFileInfo(path(e.seq, ".jpg")).fileName();
         e.ownPicture = true;
     }
-    e.picturePending = !e.picture.isEmpty();
+    e.pictureOwners = e.picture.isEmpty() ? QStringList() : e.owners;
     const QByteArray data = QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact);
     const QString jpg = path(e.seq, ".jpg");
     // the picture first: the entry that names it appears only once the picture is complete

@@ -24,7 +24,7 @@ struct OutboxEntry {
     QStringList owners;    // owners the text has not been delivered to yet
     QString picture;       // relative to the storage dir; empty: none
     bool ownPicture = false;     // the outbox wrote the picture (outbox/<seq>.jpg) and removes it with the entry
-    bool picturePending = false; // the picture (or the note why there is none) still has to go out
+    QStringList pictureOwners;   // owners the picture (or the note why there is none) still has to go to
     int attempts = 0;      // sends started, counted on disk
     bool mayRepeat = false;   // a send was started in an earlier run: the resend says it may be a repeat (not stored)
     QDateTime created;
@@ -32,7 +32,8 @@ struct OutboxEntry {
     int droppedCount = 0;  // > 0: this entry is the summary of that many dropped alerts
     QDateTime droppedFirst, droppedLast;
 
-    bool isDone() const { return owners.isEmpty() && !picturePending; }
+    bool picturePending() const { return !pictureOwners.isEmpty(); }
+    bool isDone() const { return owners.isEmpty() && pictureOwners.isEmpty(); }
 };
 
 class Outbox : public QObject
