@@ -208,6 +208,71 @@ private Q_SLOTS:
         QCOMPARE(link.connectionProblem(), QString());
     }
 
+    // For the watchdog: a link that is not started or stopped is stuck, and so is an attempt past its deadline that
+    // was never aborted; an attempt within its deadline and a scheduled retry are not.
+    void supervisionSaysWhenTheLinkIsStuck()
+    {
+        SilentServer silent;
+        QString error;
+        QVERIFY2(silent.listen(kSilentPort, &error), qPrintable(error));
+        ProsodyServer server(serverOptions(kSilentPort)); // not started: the silent server holds its port
+        XmppConfig config = linkConfig(server);
+        config.connectTimeout = 2s;
+        XmppLink link(config, storage(QStringLiteral("supervision")));
+        const auto now = [] { return std::chrono::steady_clock::now(); };
+        QVERIFY2(link.supervisionProblem(now()).contains(QLatin1String("the link is stopped")),
+                 qPrintable(link.supervisionProblem(now()))); // not started: nothing would ever connect it
+        link.start();
+        QTRY_COMPARE_WITH_TIMEOUT(silent.accepted(), 1, 10000); // the first attempt runs, within its deadline
+        QCOMPARE(link.connectAttempts(), 1);
+        QCOMPARE(link.supervisionProblem(now()), QString());
+        const QString overdue = link.supervisionProblem(now() + 20s); // as if its deadline had never fired
+        QVERIFY2(overdue.contains(QLatin1String("past its 2 s deadline, and was not aborted")), qPrintable(overdue));
+        // the attempt is aborted at its deadline and a retry scheduled: not stuck, however long the retry waits
+        QTRY_VERIFY_WITH_TIMEOUT(link.connectionProblem().contains(QLatin1String("within 2 s")), 10000);
+        QCOMPARE(link.connectAttempts(), 1); // no second attempt yet: the retry is pending
+        QCOMPARE(link.supervisionProblem(now()), QString());
+        QCOMPARE(link.supervisionProblem(now() + 1h), QString());
+        link.stop();
+        const QString stopped = link.supervisionProblem(now());
+        QVERIFY2(stopped.contains(QLatin1String("the link is stopped")), qPrintable(stopped));
+        QVERIFY2(stopped.contains(QLatin1String("no connect attempt or retry pending")), qPrintable(stopped));
+        QVERIFY(!link.isConnected());
+    }
+
+    // The outbox an earlier run left is read on the disk writer at start(), not in the constructor; the link
+    // connects once it is in place, and alerts raised meanwhile (before and after start()) follow the loaded ones.
+    void outboxIsLoadedBeforeConnecting()
+    {
+        ProsodyServer server(serverOptions());
+        const XmppConfig config = linkConfig(server);
+        const QString dir = storage(QStringLiteral("loading"));
+        {
+            XmppLink earlier(config, dir); // never connected: its alerts are written when it goes
+            earlier.alert(QStringLiteral("alert 1"));
+            earlier.alert(QStringLiteral("alert 2"), pictureJpeg());
+        }
+        QCOMPARE(QDir(dir + QStringLiteral("/outbox")).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 2);
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        Phone phone;
+        QVERIFY2(phone.start(server.jid(QStringLiteral("me")), QStringLiteral("phone-pw"), server, &error), qPrintable(error));
+        XmppLink link(config, dir);
+        QCOMPARE(link.pendingAlerts(), 0); // the constructor read nothing
+        QSignalSpy connected(&link, &XmppLink::connectedChanged);
+        link.alert(QStringLiteral("alert 3"));
+        link.start();
+        link.alert(QStringLiteral("alert 4"));
+        QCOMPARE(link.pendingAlerts(), 2); // the earlier run's are still being read
+        QCOMPARE(connected.size(), 0);
+        QCOMPARE(link.supervisionProblem(std::chrono::steady_clock::now()), QString()); // loading is not stuck
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return m.body == QLatin1String("alert 4"); }, 20000));
+        QCOMPARE(alertNumbers(phone.messages()), (QList<int>{1, 2, 3, 4})); // the loaded ones first, in order
+        QVERIFY(phone.waitFor([](const PhoneMessage &m) { return !m.oobUrl.isEmpty(); }, 20000)); // alert 2's picture
+        QTRY_COMPARE_WITH_TIMEOUT(link.pendingAlerts(), 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(QDir(dir + QStringLiteral("/outbox")).entryList(QDir::Files), QStringList(), 5000);
+    }
+
     // Another client logs in with the appliance's resource: the link says what to fix, does not fight, and retries
     // after the (configured) conflict interval.
     void resourceConflictIsRetriedSlowly()
