@@ -36,6 +36,8 @@ bool ProsodyServer::start(QString *error)
         args << QStringLiteral("--no-smacks");
     if (m_options.uploadUrlPort != 0)
         args << QStringLiteral("--upload-url-port") << QString::number(m_options.uploadUrlPort);
+    if (m_options.uploadSlotsUnanswered)
+        args << QStringLiteral("--upload-slots-unanswered");
     for (const auto &[user, password] : std::as_const(m_options.accounts))
         args << QStringLiteral("--account") << user + QLatin1Char(':') + password;
     QProcess up;

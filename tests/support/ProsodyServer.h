@@ -19,6 +19,7 @@ public:
         bool httpUpload = true;                  // false: no XEP-0363 service (no upload.<domain> component)
         bool streamManagement = true;            // false: no XEP-0198 (no mod_smacks)
         quint16 uploadUrlPort = 0;               // non-zero: upload slots point at this port instead of httpsPort
+        bool uploadSlotsUnanswered = false;      // true: the upload service reads slot requests and never answers
         QList<QPair<QString, QString>> accounts; // user, password
     };
 

@@ -143,7 +143,7 @@ private Q_SLOTS:
             *box.find(1) = first;
             box.save(first);
             box.remove(3);
-            QVERIFY(two.picturePending);
+            QVERIFY(two.picturePending());
             QCOMPARE(box.entries().size(), 2); // the list in memory is the truth at once
         } // the outbox waits for its writes
         Outbox reopened(dir.path(), &writer);
@@ -155,7 +155,7 @@ private Q_SLOTS:
         QCOMPARE(pending[0].owners, QStringList{QStringLiteral("wife@x")}); // not resent to the owner who has it
         QVERIFY(pending[0].mayRepeat);
         QCOMPARE(pending[1].text, QStringLiteral("two"));
-        QVERIFY(pending[1].picturePending);
+        QVERIFY(pending[1].picturePending());
         QVERIFY(!pending[0].id.isEmpty());
         QVERIFY(pending[0].id != pending[1].id);
         std::optional<std::expected<QByteArray, QString>> picture;

@@ -92,7 +92,7 @@ void AlertDelivery::flush()
             }
     if (m_pictureBusy == 0)
         for (const OutboxEntry &e : m_outbox.entries())
-            if (e.owners.isEmpty() && e.picturePending) {
+            if (e.owners.isEmpty() && e.picturePending()) {
                 sendPicture(e);
                 break;
             }
@@ -225,15 +225,23 @@ void AlertDelivery::sendPictureMessages(qint64 seq, const std::function<QXmppMes
     }
     auto progress = std::make_shared<Progress>();
     const OutboxEntry copy = *entry;
-    for (const QString &owner : std::as_const(m_config.owners)) {
+    for (const QString &owner : copy.pictureOwners) { // only the owners it has not reached yet
         QXmppMessage m = make(owner);
         const QString id = stanzaId(copy, owner, "p");
         m.setId(id);
         m.setOriginId(id);
         ++progress->waiting;
-        send(std::move(m), [this, seq, progress](std::optional<QString> error) {
+        send(std::move(m), [this, seq, owner, progress](std::optional<QString> error) {
             --progress->waiting;
-            progress->failed = progress->failed || error.has_value();
+            if (error) {
+                progress->failed = true;
+                qCInfo(lcXmpp).noquote() << "picture of alert" << seq << "to" << owner << "not confirmed:" << *error;
+            } else if (OutboxEntry *e = m_outbox.find(seq)) {
+                e->pictureOwners.removeAll(owner);
+                qCInfo(lcXmpp) << "picture of alert" << seq << "delivered to" << owner;
+                if (!e->isDone())
+                    m_outbox.save(*e);
+            }
             if (progress->waiting == 0)
                 pictureSettled(seq, !progress->failed);
         });
@@ -247,13 +255,8 @@ void AlertDelivery::pictureSettled(qint64 seq, bool ok)
     if (m_pictureBusy == seq)
         m_pictureBusy = 0;
     if (!ok) {
-        retryLater();
+        retryLater(); // to the owners it has not reached, only
         return;
-    }
-    if (OutboxEntry *e = m_outbox.find(seq)) {
-        e->picturePending = false;
-        if (!e->isDone())
-            m_outbox.save(*e);
     }
     finishIfDone(seq);
     flush();
@@ -292,7 +295,8 @@ void AlertDelivery::applyCap()
     summary.text = droppedSummary(summary.droppedCount, summary.droppedFirst, summary.droppedLast);
     summary.owners = m_config.owners;
     summary.picture.clear();
-    summary.ownPicture = summary.picturePending = false;
+    summary.ownPicture = false;
+    summary.pictureOwners.clear();
     summary.created = summary.happenedAt = QDateTime::currentDateTimeUtc();
     qCWarning(lcXmpp).noquote() << "outbox full or stale:" << summary.text;
     m_outbox.insertSorted(summary);

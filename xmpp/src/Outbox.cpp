@@ -33,7 +33,8 @@ QJsonObject toJson(const OutboxEntry &e)
                   {QStringLiteral("owners"), QJsonArray::fromStringList(e.owners)},
                   {QStringLiteral("picture"), e.picture},
                   {QStringLiteral("ownPicture"), e.ownPicture},
-                  {QStringLiteral("picturePending"), e.picturePending},
+                  {QStringLiteral("picturePending"), e.picturePending()}, // read by older versions
+                  {QStringLiteral("pictureOwners"), QJsonArray::fromStringList(e.pictureOwners)},
                   {QStringLiteral("attempts"), e.attempts},
                   {QStringLiteral("created"), e.created.toString(Qt::ISODateWithMs)},
                   {QStringLiteral("happenedAt"), e.happenedAt.toString(Qt::ISODateWithMs)}};
@@ -60,8 +61,14 @@ OutboxEntry fromJson(const QJsonObject &o, const QStringList &owners, qint64 seq
     }
     e.picture = o.value(QStringLiteral("picture")).toString();
     e.ownPicture = o.value(QStringLiteral("ownPicture")).toBool();
-    e.picturePending = o.contains(QStringLiteral("picturePending")) ? o.value(QStringLiteral("picturePending")).toBool()
-                                                                     : !e.picture.isEmpty();
+    if (o.contains(QStringLiteral("pictureOwners"))) { // still due to them, as long as they are owners
+        const QStringList due = o.value(QStringLiteral("pictureOwners")).toVariant().toStringList();
+        e.pictureOwners = owners;
+        e.pictureOwners.removeIf([&due](const QString &owner) { return !due.contains(owner); });
+    } else if (o.contains(QStringLiteral("picturePending")) ? o.value(QStringLiteral("picturePending")).toBool()
+                                                              : !e.picture.isEmpty()) { // written by an older version
+        e.pictureOwners = owners;
+    }
     e.attempts = o.value(QStringLiteral("attempts")).toInt();
     e.created = QDateTime::fromString(o.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
     e.happenedAt = QDateTime::fromString(o.value(QStringLiteral("happenedAt")).toString(), Qt::ISODateWithMs);
@@ -90,22 +97,33 @@ QString Outbox::path(qint64 seq, const char *suffix) const
     return QStringLiteral("%1/%2%3").arg(m_dir).arg(seq, 12, 10, QLatin1Char('0')).arg(QLatin1String(suffix));
 }
 
-bool Outbox::open(const QStringList &owners, QString *error)
+struct Outbox::Loaded {
+    QList<OutboxEntry> entries;
+    QString error;
+    bool ready = false;
+};
+
+namespace {
+
+// On the disk thread: what an earlier run left in dir, oldest first.
+QList<OutboxEntry> readOutbox(const QString &dir, const QStringList &owners, QString *error)
 {
-    if (!QDir().mkpath(m_dir)) {
-        *error = QStringLiteral("cannot create the alert outbox %1").arg(m_dir);
-        return false;
+    QList<OutboxEntry> entries;
+    if (!QDir().mkpath(dir)) {
+        *error = QStringLiteral("cannot create the alert outbox %1").arg(dir);
+        return entries;
     }
-    const QStringList files = QDir(m_dir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    const QStringList files = QDir(dir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     for (const QString &name : files) {
-        QFile file(m_dir + QLatin1Char('/') + name);
+        QFile file(dir + QLatin1Char('/') + name);
         if (!file.open(QIODevice::ReadOnly))
             continue;
         const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
         OutboxEntry e = fromJson(o, owners, QFileInfo(name).baseName().toLongLong());
         if (!o.contains(QStringLiteral("picture")) && o.value(QStringLiteral("image")).toBool()) { // older version
-            e.picture = QStringLiteral("outbox/") + QFileInfo(path(e.seq, ".jpg")).fileName();
-            e.ownPicture = e.picturePending = true;
+            e.picture = QStringLiteral("outbox/%1.jpg").arg(e.seq, 12, 10, QLatin1Char('0'));
+            e.ownPicture = true;
+            e.pictureOwners = owners;
         }
         if (e.seq <= 0 || e.text.isEmpty()) {
             qCWarning(lcXmpp) << "outbox entry" << name << "is unreadable; kept as .bad";
@@ -117,12 +135,73 @@ bool Outbox::open(const QStringList &owners, QString *error)
             continue;
         }
         e.mayRepeat = e.attempts > 0;
-        m_entries << e;
-        m_nextSeq = std::max(m_nextSeq, e.seq + 1);
+        entries << e;
     }
+    return entries;
+}
+
+} // namespace
+
+void Outbox::load(const QStringList &owners, std::function<void(QString)> done)
+{
+    auto load = std::make_shared<Loaded>();
+    m_load = load;
+    m_loadDone = std::move(done);
+    m_pool->start([this, load, dir = m_dir, owners] {
+        load->entries = readOutbox(dir, owners, &load->error);
+        load->ready = true;
+        QMetaObject::invokeMethod(this, [this, load] {
+            if (m_load != load)
+                return; // put in place already (finishLoading)
+            finishLoading();
+        }, Qt::QueuedConnection);
+    });
+}
+
+void Outbox::finishLoading()
+{
+    if (!m_load || !m_load->ready)
+        return;
+    const std::shared_ptr<Loaded> load = std::exchange(m_load, nullptr);
+    const auto done = std::exchange(m_loadDone, {});
+    if (!load->error.isEmpty())
+        qCCritical(lcXmpp).noquote() << load->error << "(alerts are kept in memory only)";
+    adopt(load->entries);
+    if (done)
+        done(load->error);
+}
+
+bool Outbox::open(const QStringList &owners, QString *error)
+{
+    QString failed;
+    const QList<OutboxEntry> loaded = readOutbox(m_dir, owners, &failed);
+    adopt(loaded);
+    if (!failed.isEmpty()) {
+        *error = failed;
+        return false;
+    }
+    return true;
+}
+
+void Outbox::adopt(const QList<OutboxEntry> &loaded)
+{
+    QList<OutboxEntry> early = std::exchange(m_entries, loaded);
+    m_nextSeq = 1;
+    for (const OutboxEntry &e : std::as_const(m_entries))
+        m_nextSeq = std::max(m_nextSeq, e.seq + 1);
+    m_loaded = true;
     if (!m_entries.isEmpty())
         qCInfo(lcXmpp) << m_entries.size() << "alert(s) from an earlier run waiting in the outbox";
-    return true;
+    // what was added meanwhile comes after them, in order, and is written now
+    const auto pictures = std::exchange(m_waitingPictures, {});
+    for (OutboxEntry e : early) {
+        const QByteArray jpeg = pictures.value(e.seq);
+        e.seq = takeSeq();
+        if (e.ownPicture)
+            e.picture = QStringLiteral("outbox/") + QFileInfo(path(e.seq, ".jpg")).fileName();
+        writeEntry(e, jpeg);
+        m_entries << e;
+    }
 }
 
 void Outbox::write(std::function<QString()> job)
@@ -168,13 +247,23 @@ OutboxEntry Outbox::add(OutboxEntry e, const QByteArray &jpeg)
     e.created = QDateTime::currentDateTimeUtc();
     if (!e.happenedAt.isValid())
         e.happenedAt = e.created;
-    const QString dir = m_dir;
-    const QString json = path(e.seq, ".json");
     if (!jpeg.isEmpty()) {
         e.picture = QStringLiteral("outbox/") + QFileInfo(path(e.seq, ".jpg")).fileName();
         e.ownPicture = true;
     }
-    e.picturePending = !e.picture.isEmpty();
+    e.pictureOwners = e.picture.isEmpty() ? QStringList() : e.owners;
+    if (m_loaded)
+        writeEntry(e, jpeg);
+    else if (!jpeg.isEmpty())
+        m_waitingPictures.insert(e.seq, jpeg);
+    m_entries << e;
+    return e;
+}
+
+void Outbox::writeEntry(const OutboxEntry &e, const QByteArray &jpeg)
+{
+    const QString dir = m_dir;
+    const QString json = path(e.seq, ".json");
     const QByteArray data = QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact);
     const QString jpg = path(e.seq, ".jpg");
     // the picture first: the entry that names it appears only once the picture is complete
@@ -185,8 +274,6 @@ OutboxEntry Outbox::add(OutboxEntry e, const QByteArray &jpeg)
                 return error;
         return saveAtomically(json, data);
     });
-    m_entries << e;
-    return e;
 }
 
 OutboxEntry *Outbox::find(qint64 seq)
@@ -208,6 +295,8 @@ void Outbox::insertSorted(const OutboxEntry &entry)
 
 void Outbox::save(const OutboxEntry &e)
 {
+    if (!m_loaded)
+        return; // written whole once the outbox is loaded
     const QString dir = m_dir;
     const QString json = path(e.seq, ".json");
     const QByteArray data = QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact);
@@ -224,6 +313,10 @@ void Outbox::remove(qint64 seq)
         if (e.seq == seq && e.ownPicture)
             picture = m_storageDir + QLatin1Char('/') + e.picture;
     m_entries.removeIf([seq](const OutboxEntry &e) { return e.seq == seq; });
+    if (!m_loaded) { // never written
+        m_waitingPictures.remove(seq);
+        return;
+    }
     const QString json = path(seq, ".json");
     write([json, picture] {
         QFile::remove(json);

@@ -2,14 +2,15 @@
 
 #include "Logging.h"
 
-#include <QBuffer>
 #include <QDateTime>
 #include <QMimeDatabase>
 #include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QXmppClient.h>
 #include <QXmppDiscoveryIq.h>
 #include <QXmppDiscoveryManager.h>
-#include <QXmppHttpUploadManager.h>
+#include <QXmppError.h>
+#include <QXmppHttpUploadIq.h>
 #include <QXmppTask.h>
 #include <QXmppUploadRequestManager.h>
 
@@ -19,7 +20,6 @@ Uploader::Uploader(QXmppClient &client, const XmppConfig &config, QObject *paren
     : QObject(parent), m_client(client), m_config(config)
 {
     m_requests = client.addNewExtension<QXmppUploadRequestManager>();
-    m_uploads = client.addNewExtension<QXmppHttpUploadManager>(&m_network);
     if (config.insecure)
         connect(&m_network, &QNetworkAccessManager::sslErrors, this,
                 [](QNetworkReply *reply, const QList<QSslError> &) { reply->ignoreSslErrors(); });
@@ -83,42 +83,65 @@ void Uploader::start(const QByteArray &jpeg, const Done &done)
         done(std::unexpected(QStringLiteral("the server offers no HTTP upload (XEP-0363)")));
         return;
     }
-    auto buffer = std::make_unique<QBuffer>();
-    buffer->setData(jpeg);
-    buffer->open(QIODevice::ReadOnly);
-    const QString name = QStringLiteral("garage-%1.jpg").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
-    auto upload = m_uploads->uploadFile(std::move(buffer), name, QMimeDatabase().mimeTypeForName(QStringLiteral("image/jpeg")),
-                                        jpeg.size(), m_config.uploadService);
-    // done is called once: with the outcome, or when the deadline passes first (the upload is then cancelled)
-    auto once = std::make_shared<Done>(done);
-    auto finish = [once](std::expected<QUrl, QString> result) {
-        if (!*once)
+    // done is called once: with the outcome, or when a stage's deadline passes first (that stage is then abandoned)
+    struct Attempt {
+        Done done;
+        bool slotAnswered = false;
+    };
+    auto attempt = std::make_shared<Attempt>(Attempt{done});
+    auto finish = [attempt](std::expected<QUrl, QString> result) {
+        if (!attempt->done)
             return;
-        const Done call = std::exchange(*once, Done());
+        const Done call = std::exchange(attempt->done, Done());
         call(std::move(result));
     };
-    auto deadline = std::make_shared<QTimer>();
-    deadline->setSingleShot(true);
     const auto timeout = m_config.uploadTimeout;
-    connect(deadline.get(), &QTimer::timeout, this, [upload, finish, timeout] {
-        qCWarning(lcXmpp) << "upload: no answer within" << timeout.count() << "s; cancelled";
-        finish(std::unexpected(QStringLiteral("the upload server did not answer within %1 s").arg(timeout.count())));
-        upload->cancel();
+    // stage 1: the slot request (an iq to the upload service)
+    QTimer::singleShot(timeout, this, [attempt, finish, timeout] {
+        if (attempt->slotAnswered)
+            return;
+        qCWarning(lcXmpp) << "upload: no slot within" << timeout.count() << "s; given up";
+        finish(std::unexpected(
+            QStringLiteral("the upload service did not answer the slot request within %1 s").arg(timeout.count())));
     });
-    deadline->start(timeout);
-    // the connection keeps the upload (and its deadline) alive until it finished, then lets it go
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(upload.get(), &QXmppHttpUpload::finished, this,
-                          [upload, finish, connection, deadline](const QXmppHttpUpload::Result &result) {
-        QObject::disconnect(*connection);
-        deadline->stop();
-        if (const auto *url = std::get_if<QUrl>(&result))
-            finish(*url);
-        else if (const auto *error = std::get_if<QXmppError>(&result))
-            finish(std::unexpected(QStringLiteral("upload failed: %1").arg(error->description)));
-        else
-            finish(std::unexpected(QStringLiteral("upload cancelled")));
-    });
+    const QString name = QStringLiteral("garage-%1.jpg").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+    m_requests->requestSlot(name, jpeg.size(), QMimeDatabase().mimeTypeForName(QStringLiteral("image/jpeg")), m_config.uploadService)
+        .then(this, [this, attempt, finish, jpeg, timeout](QXmppUploadRequestManager::SlotResult &&result) {
+            attempt->slotAnswered = true;
+            if (!attempt->done)
+                return; // too late: already given up
+            if (const auto *error = std::get_if<QXmppError>(&result)) {
+                finish(std::unexpected(QStringLiteral("the upload service refused a slot: %1").arg(error->description)));
+                return;
+            }
+            const auto &slot = std::get<QXmppHttpUploadSlotIq>(result);
+            if (slot.putUrl().scheme() != QLatin1String("https") || slot.getUrl().scheme() != QLatin1String("https")) {
+                finish(std::unexpected(QStringLiteral("the upload service handed out a slot that is not https")));
+                return;
+            }
+            // stage 2: the transfer (HTTP PUT)
+            QNetworkRequest request(slot.putUrl());
+            const auto headers = slot.putHeaders();
+            for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+                if (const QString key = it.key().toLower();
+                    key == QLatin1String("authorization") || key == QLatin1String("cookie") || key == QLatin1String("expires"))
+                    request.setRawHeader(it.key().toUtf8(), it.value().toUtf8()); // the headers XEP-0363 allows
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("image/jpeg"));
+            request.setHeader(QNetworkRequest::ContentLengthHeader, jpeg.size());
+            QNetworkReply *reply = m_network.put(request, jpeg);
+            QTimer::singleShot(timeout, reply, [reply, finish, timeout] {
+                qCWarning(lcXmpp) << "upload: transfer not finished within" << timeout.count() << "s; aborted";
+                finish(std::unexpected(QStringLiteral("the upload did not finish within %1 s").arg(timeout.count())));
+                reply->abort();
+            });
+            connect(reply, &QNetworkReply::finished, this, [reply, finish, url = slot.getUrl()] {
+                reply->deleteLater();
+                if (reply->error() == QNetworkReply::NoError)
+                    finish(url);
+                else
+                    finish(std::unexpected(QStringLiteral("upload failed: %1").arg(reply->errorString())));
+            });
+        });
 }
 
 } // namespace garage

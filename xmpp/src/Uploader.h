@@ -1,6 +1,7 @@
 // XEP-0363 HTTP upload: finds the server's upload service (QXmpp does not discover it by itself) and uploads JPEGs
-// over HTTPS, trusting the same CA as the XMPP link. Each upload (slot request and transfer) has a deadline
-// ([xmpp] upload_timeout_seconds): a hanging upload host fails the upload, it never holds anything up.
+// over HTTPS, trusting the same CA as the XMPP link. Each stage of an upload has its own deadline ([xmpp]
+// upload_timeout_seconds each): the slot request to the upload service, then the HTTP PUT of the picture. A hanging
+// upload service or host fails the upload (saying which stage hung), it never holds anything up.
 #pragma once
 
 #include "xmpp/XmppConfig.h"
@@ -15,7 +16,6 @@
 #include <vector>
 
 class QXmppClient;
-class QXmppHttpUploadManager;
 class QXmppUploadRequestManager;
 class QXmppDiscoveryIq;
 
@@ -48,7 +48,6 @@ private:
     XmppConfig m_config;
     QNetworkAccessManager m_network;
     QXmppUploadRequestManager *m_requests = nullptr;
-    QXmppHttpUploadManager *m_uploads = nullptr;
     QTimer m_discovery; // running while discovery may still find the service
     std::vector<Waiting> m_waiting;
 };

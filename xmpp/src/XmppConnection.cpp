@@ -199,10 +199,19 @@ QString XmppConnection::problem() const
 
 QString XmppConnection::supervisionProblem(std::chrono::steady_clock::time_point now) const
 {
-    if (!m_running || m_client.isConnected() || m_retry.isActive())
+    if (!m_running)
+        return QStringLiteral("XMPP: the link is stopped: not connected to %1 and no connect attempt or retry pending")
+            .arg(endpoint());
+    if (m_client.isConnected() || m_retry.isActive())
         return {};
-    if (m_attempting && now - m_attemptStarted <= m_config.connectTimeout + 5s)
-        return {};
+    if (m_attempting) {
+        if (now - m_attemptStarted <= m_config.connectTimeout + 5s) // the deadline timer runs on this thread
+            return {};
+        return QStringLiteral("XMPP: the connect attempt to %1 is %2 s old, past its %3 s deadline, and was not aborted")
+            .arg(endpoint())
+            .arg(std::chrono::duration_cast<std::chrono::seconds>(now - m_attemptStarted).count())
+            .arg(m_config.connectTimeout.count());
+    }
     return QStringLiteral("XMPP: not connected to %1 and no connect attempt or retry pending (%2)")
         .arg(endpoint(), problem());
 }

@@ -30,7 +30,8 @@ public:
     bool isConnected() const;
     // What keeps the link from working ("replaced by another client ..."); empty when connected.
     QString problem() const;
-    // Empty while connected, while an attempt is within its deadline, or while a retry is scheduled.
+    // Empty while connected, while an attempt is within its deadline, or while a retry is scheduled; what is stuck
+    // otherwise (also when not started or stopped).
     QString supervisionProblem(std::chrono::steady_clock::time_point now) const;
     int attempts() const { return m_attempts; } // connect attempts started so far
 

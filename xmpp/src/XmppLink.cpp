@@ -49,9 +49,6 @@ XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadP
     m_outbox = std::make_unique<Outbox>(storageDir, m_pool);
     connect(m_outbox.get(), &Outbox::storageFailed, this, &XmppLink::storageFailed);
     connect(m_outbox.get(), &Outbox::storageRecovered, this, &XmppLink::storageRecovered);
-    QString error;
-    if (!m_outbox->open(m_config.owners, &error))
-        qCCritical(lcXmpp) << error;
     m_client->addNewExtension<QXmppMessageReceiptManager>();
     m_images = std::make_unique<ImageSender>(*m_client, m_config, storageDir, *m_outbox);
     m_connection = std::make_unique<XmppConnection>(*m_client, m_config, [this] { return presence(); });
@@ -76,10 +73,15 @@ XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadP
 
 XmppLink::~XmppLink()
 {
+    m_running = false;
     m_client->disconnect(this);
     m_connection->disconnect(this);
     m_connection->stop();
+    if (!m_outbox->isLoaded() && !m_loading)
+        m_outbox->load(m_config.owners, {}); // never started: what was raised is written after what is there
     // what the disk thread still posts back would reach parts that are going away
+    m_pool->waitForDone();
+    m_outbox->finishLoading(); // alerts raised before the outbox was loaded are written now
     m_pool->waitForDone();
     QCoreApplication::removePostedEvents(m_outbox.get());
     m_delivery.reset();
@@ -96,11 +98,26 @@ void XmppLink::start()
         ssl.addCaCertificates(QSslCertificate::fromPath(m_config.caFile));
         QSslConfiguration::setDefaultConfiguration(ssl);
     }
-    m_connection->start();
+    m_running = true;
+    if (m_outbox->isLoaded()) {
+        m_connection->start();
+        return;
+    }
+    if (m_loading)
+        return;
+    // what an earlier run left is read on the disk writer; the link connects once it is in place (alerts raised
+    // meanwhile come after it)
+    m_loading = true;
+    m_outbox->load(m_config.owners, [this](const QString &) {
+        m_loading = false;
+        if (m_running)
+            m_connection->start();
+    });
 }
 
 void XmppLink::stop()
 {
+    m_running = false;
     m_connection->stop();
 }
 
@@ -136,6 +153,8 @@ QString XmppLink::connectionProblem() const
 
 QString XmppLink::supervisionProblem(std::chrono::steady_clock::time_point now) const
 {
+    if (m_running && m_loading)
+        return {}; // the disk writer reads the outbox (its own supervision says when it hangs)
     return m_connection->supervisionProblem(now);
 }
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Starts a throw-away Prosody on loopback for tests and the demo, with its own test CA, HTTP upload and accounts.
 #   prosody-up.sh DIR [--domain D] [--c2s-port N] [--https-port N] [--no-tls] [--no-upload] [--no-smacks]
-#                [--upload-url-port N] [--account user:password ...]
+#                [--upload-url-port N] [--upload-slots-unanswered] [--account user:password ...]
 # --no-upload leaves out the HTTP upload component (a server without XEP-0363); --no-smacks leaves out stream
-# management (XEP-0198); --upload-url-port hands out upload slots on another port (a black hole, in a fault test).
+# management (XEP-0198); --upload-url-port hands out upload slots on another port (a black hole, in a fault test);
+# --upload-slots-unanswered makes the upload service read slot requests and never answer them (a hung service).
 # Writes DIR/ca.pem (the CA that signed the server), DIR/wrong-ca.pem (an unrelated CA), DIR/data/prosody.pid, and prints
 # "ready" when the c2s port accepts connections. Runs Prosody as the prosody user (it refuses root).
 set -euo pipefail
 dir=$1; shift
-domain=garage.test c2s=5222 https=5281 tls=1 upload=1 smacks=1 upload_url_port= accounts=()
+domain=garage.test c2s=5222 https=5281 tls=1 upload=1 smacks=1 upload_url_port= slots_unanswered=0 accounts=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --domain) domain=$2; shift 2 ;;
@@ -18,6 +19,7 @@ while [ $# -gt 0 ]; do
     --no-upload) upload=0; shift ;;
     --no-smacks) smacks=0; shift ;;
     --upload-url-port) upload_url_port=$2; shift 2 ;;
+    --upload-slots-unanswered) slots_unanswered=1; shift ;;
     --account) accounts+=("$2"); shift 2 ;;
     *) echo "prosody-up: unknown option $1" >&2; exit 2 ;;
   esac
@@ -52,7 +54,10 @@ allow_unencrypted_plain_auth = true"
 fi
 smacks_module='"smacks", '
 [ "$smacks" = 1 ] || smacks_module=''
+plugin_paths=
+if [ "$slots_unanswered" = 1 ]; then plugin_paths="plugin_paths = { \"$dir/plugins\" }"; fi
 cat > "$dir/prosody.cfg.lua" <<CFG
+$plugin_paths
 pidfile = "$dir/data/prosody.pid"
 certificates = "$dir/data"
 data_path = "$dir/data"
@@ -83,6 +88,18 @@ Component "upload.$domain" "http_file_share"
   http_file_share_size_limit = 10 * 1024 * 1024
   http_file_share_expires_after = 3600
 CFG
+  if [ "$slots_unanswered" = 1 ]; then
+    mkdir -p "$dir/plugins"
+    cat > "$dir/plugins/mod_unanswered_slots.lua" <<'LUA'
+-- Reads XEP-0363 slot requests before mod_http_file_share does and never answers them: a hung upload service.
+module:hook("iq-get/host/urn:xmpp:http:upload:0:request", function(event)
+  module:log("info", "slot request from %s left unanswered", tostring(event.stanza.attr.from));
+  return true;
+end, 1000);
+LUA
+    chmod 755 "$dir/plugins"; chmod 644 "$dir/plugins/mod_unanswered_slots.lua"
+    echo '  modules_enabled = { "unanswered_slots" }' >> "$dir/prosody.cfg.lua"
+  fi
 fi
 chown -R prosody "$dir/data"
 chmod 644 "$dir"/*.pem "$dir"/server.crt "$dir/prosody.cfg.lua"

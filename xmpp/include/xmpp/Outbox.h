@@ -1,9 +1,12 @@
 // Alerts not yet delivered to every owner. The list in memory is the truth on the event loop; each change is written
 // (one JSON file per alert, atomically) on the appliance's disk-writing thread, so that nothing accepted is lost to
-// an outage, a crash or a restart, and a slow or full SD card never stalls the event loop. Delivered in order.
+// an outage, a crash or a restart, and a slow or full SD card never stalls the event loop. What an earlier run left
+// is read on that thread too (load()); alerts added before it is loaded wait in memory and come after the loaded
+// ones, in order. Delivered in order.
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QDateTime>
 #include <QList>
 #include <QObject>
@@ -12,6 +15,7 @@
 
 #include <expected>
 #include <functional>
+#include <memory>
 
 class QThreadPool;
 
@@ -24,7 +28,7 @@ struct OutboxEntry {
     QStringList owners;    // owners the text has not been delivered to yet
     QString picture;       // relative to the storage dir; empty: none
     bool ownPicture = false;     // the outbox wrote the picture (outbox/<seq>.jpg) and removes it with the entry
-    bool picturePending = false; // the picture (or the note why there is none) still has to go out
+    QStringList pictureOwners;   // owners the picture (or the note why there is none) still has to go to
     int attempts = 0;      // sends started, counted on disk
     bool mayRepeat = false;   // a send was started in an earlier run: the resend says it may be a repeat (not stored)
     QDateTime created;
@@ -32,7 +36,8 @@ struct OutboxEntry {
     int droppedCount = 0;  // > 0: this entry is the summary of that many dropped alerts
     QDateTime droppedFirst, droppedLast;
 
-    bool isDone() const { return owners.isEmpty() && !picturePending; }
+    bool picturePending() const { return !pictureOwners.isEmpty(); }
+    bool isDone() const { return owners.isEmpty() && pictureOwners.isEmpty(); }
 };
 
 class Outbox : public QObject
@@ -43,7 +48,14 @@ public:
     Outbox(const QString &storageDir, QThreadPool *pool, QObject *parent = nullptr);
     ~Outbox() override;
 
-    // Loads what an earlier run left (at start-up, before anything is sent); entries that name no owners get these.
+    // Loads what an earlier run left (before anything is sent) on the disk thread; done runs on the event loop once
+    // the loaded entries are in place, before what was added meanwhile. Entries that name no owners get these.
+    void load(const QStringList &owners, std::function<void(QString error)> done);
+    // A load whose reading is over but whose result has not reached the event loop yet is put in place now (and what
+    // was added meanwhile written); for shutting down after waiting for the disk thread. done is not called.
+    void finishLoading();
+    bool isLoaded() const { return m_loaded; }
+    // The same, at once on this thread (tools and tests).
     bool open(const QStringList &owners, QString *error);
     // The picture bytes (if any) are written first, then the entry; the entry is in memory (and sent) either way.
     OutboxEntry add(OutboxEntry entry, const QByteArray &jpeg);
@@ -66,7 +78,10 @@ Q_SIGNALS:
     void storageRecovered();
 
 private:
+    struct Loaded;
     QString path(qint64 seq, const char *suffix) const;
+    void adopt(const QList<OutboxEntry> &loaded);
+    void writeEntry(const OutboxEntry &entry, const QByteArray &jpeg);
     void write(std::function<QString()> job);
     void onWritten(const QString &error);
 
@@ -76,6 +91,10 @@ private:
     QList<OutboxEntry> m_entries; // oldest first
     qint64 m_nextSeq = 1;
     bool m_failing = false;
+    bool m_loaded = false;                      // until then nothing is written: the entries wait in memory
+    QHash<qint64, QByteArray> m_waitingPictures; // pictures of entries added before the outbox was loaded
+    std::shared_ptr<Loaded> m_load;             // a load on its way
+    std::function<void(QString)> m_loadDone;
 };
 
 // Writes data to path atomically (a temporary file, fsync, rename); the error, or empty.

@@ -26,7 +26,7 @@ struct XmppConfig {
     KeywordPolicy requireKeyword = KeywordPolicy::Auto;
     int commandsPerMinute = 10;                    // per sender, then one "slow down"
     QString uploadService;                         // XEP-0363 service JID; empty: discovered
-    std::chrono::seconds uploadTimeout{60};        // slot request + transfer of one picture, then it is kept instead
+    std::chrono::seconds uploadTimeout{60};        // for each stage of one picture (slot request, transfer), then it is kept instead
     std::chrono::seconds connectTimeout{30};       // TCP + TLS + login of one attempt, then abort and back off
     std::chrono::seconds conflictRetry{300};       // after another client took our resource
     int outboxMaxAlerts = 50;                      // undelivered alerts kept; older ones are summarised in one line

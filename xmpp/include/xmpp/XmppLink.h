@@ -37,6 +37,7 @@ public:
              QObject *parent = nullptr);
     ~XmppLink() override;
 
+    // Reads the outbox on the disk writer, then connects (and keeps connecting).
     void start();
     void stop();
     CommandRouter &commands() { return m_router; }
@@ -58,8 +59,8 @@ public:
     // What keeps the link from working, for `status` ("replaced by another client with resource 'garage'; retrying
     // every 5 min"); empty when connected.
     QString connectionProblem() const;
-    // For the watchdog: empty while connected, while a connect attempt is within its deadline or a retry is
-    // scheduled; otherwise what is stuck.
+    // For the watchdog: empty while connected, while the outbox is being loaded, while a connect attempt is within
+    // its deadline or a retry is scheduled; otherwise what is stuck (also a link not started or stopped).
     QString supervisionProblem(std::chrono::steady_clock::time_point now) const;
 
     void sendText(const QString &to, const QString &body);
@@ -94,6 +95,8 @@ private:
     CommandRouter m_router;
     QString m_statusText;
     QStringList m_siblings; // other online resources of our account
+    bool m_running = false; // start() called, stop() not since
+    bool m_loading = false; // the outbox is being read on the disk writer
 };
 
 } // namespace garage
