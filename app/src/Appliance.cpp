@@ -23,7 +23,7 @@ namespace {
 constexpr auto kWriterBound = 60s;   // a no-op on the storage writer must finish within this (watchdog)
 constexpr auto kBudgetEvery = 10min; // the outbox and undelivered/ grow without an event picture: scan them too
 
-QString clock(const QDateTime &t)
+QString clockText(const QDateTime &t)
 {
     return t.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
 }
@@ -60,7 +60,7 @@ Appliance::~Appliance() = default;
 
 std::expected<void, QString> Appliance::start()
 {
-    m_startedAt = m_clock.wallNow();
+    m_status.started(m_clock.wallNow());
     QString error;
     if (!m_events.open(&error))
         return std::unexpected(QStringLiteral("storage/dir: %1").arg(error));
@@ -108,9 +108,9 @@ void Appliance::createDevices()
         connect(m_camera.get(), &FrameSource::frameReady, &m_motion, &MotionEventRecorder::onFrame);
         connect(m_camera.get(), &FrameSource::stateChanged, this, &Appliance::onCameraState);
     } else {
-        m_cameraError = camera.error();
-        qCCritical(lcApp) << "camera unavailable, running without it:" << m_cameraError;
-        m_cameraHealth.down(m_cameraError, now);
+        qCCritical(lcApp) << "camera unavailable, running without it:" << camera.error();
+        m_status.cameraUnavailable(camera.error());
+        m_cameraHealth.down(camera.error(), now);
     }
 
     if (!m_config.temperature.source.isEmpty() && m_config.temperature.source != QLatin1String("none")) {
@@ -119,13 +119,13 @@ void Appliance::createDevices()
             m_sensor = std::move(*sensor);
             connect(m_sensor.get(), &TemperatureSensor::readingReady, this, &Appliance::onReading);
         } else {
-            m_sensorError = sensor.error();
-            qCCritical(lcApp) << "temperature sensor unavailable, running without it:" << m_sensorError;
-            m_sensorHealth.down(m_sensorError, now);
+            qCCritical(lcApp) << "temperature sensor unavailable, running without it:" << sensor.error();
+            m_status.sensorUnavailable(sensor.error());
+            m_sensorHealth.down(sensor.error(), now);
         }
     }
     if (!m_config.door.line.isEmpty()) {
-        if (auto door = createDoorContact(m_config.door)) {
+        if (auto door = m_doorFactory ? m_doorFactory(m_config.door) : createDoorContact(m_config.door)) {
             m_door = std::move(*door);
             connect(m_door.get(), &DoorContact::doorChanged, this, &Appliance::onDoorChanged);
             connect(m_door.get(), &DoorContact::leftOpen, this, [this](std::chrono::seconds openFor) {
@@ -137,17 +137,19 @@ void Appliance::createDevices()
                 qCInfo(lcApp) << "door contact" << (available ? "available" : "unavailable:") << reason;
                 if (m_stopping)
                     return;
-                if (available)
+                if (available) {
                     tellHealth(QStringLiteral("Door contact"), m_doorHealth.up(m_clock.now()));
-                else
+                } else {
+                    m_status.doorLost();
                     m_doorHealth.down(reason, m_clock.now());
+                }
                 pollHealth();
                 refreshPresence();
             });
         } else {
-            m_doorError = door.error();
-            qCCritical(lcApp) << "door contact unavailable, running without it:" << m_doorError;
-            m_doorHealth.down(m_doorError, now);
+            qCCritical(lcApp) << "door contact unavailable, running without it:" << door.error();
+            m_status.doorUnavailable(door.error());
+            m_doorHealth.down(door.error(), now);
         }
     }
 }
@@ -223,6 +225,12 @@ void Appliance::onCameraState(FrameSource::State state, const QString &reason)
     }
 }
 
+void Appliance::tick()
+{
+    m_motion.tick();
+    pollHealth();
+}
+
 void Appliance::pollHealth()
 {
     const Moment now = m_clock.now();
@@ -277,13 +285,9 @@ void Appliance::onStorageRecovered(const QString &source)
 
 void Appliance::onReading(const TemperatureReading &reading)
 {
-    m_lastReading = reading;
-    if (reading.quality == TemperatureReading::Quality::Ok) {
-        m_lastGoodCelsius = reading.celsius;
-        m_lastGoodTime = reading.time;
-    } else {
+    m_status.reading(reading);
+    if (reading.quality != TemperatureReading::Quality::Ok)
         qCWarning(lcApp) << "temperature reading failed:" << reading.reason;
-    }
     for (const ThresholdEvent &event : m_thresholds->feed(reading, m_clock.steadyNow())) {
         raise(AlertKind::Safety, QStringLiteral("%1: %2").arg(m_config.xmpp.effectiveKeyword(), event.text));
         recordEvent(QStringLiteral("temperature"), event.text);
@@ -294,7 +298,8 @@ void Appliance::onReading(const TemperatureReading &reading)
 void Appliance::onDoorChanged(bool open, const QDateTime &at)
 {
     const QString text = QStringLiteral("The %1 door %2 at %3")
-                             .arg(m_config.xmpp.effectiveKeyword(), open ? QStringLiteral("opened") : QStringLiteral("closed"), clock(at));
+                             .arg(m_config.xmpp.effectiveKeyword(), open ? QStringLiteral("opened") : QStringLiteral("closed"), clockText(at));
+    m_status.doorChanged();
     raise(AlertKind::DoorActivity, text);
     recordEvent(QStringLiteral("door"), open ? QStringLiteral("opened") : QStringLiteral("closed"));
     refreshPresence();
@@ -362,48 +367,17 @@ void Appliance::snapshot(std::function<void(std::expected<SnapshotReply, QString
 
 StatusInfo Appliance::statusInfo() const
 {
-    const Moment now = m_clock.now();
-    StatusInfo info;
-    info.name = m_config.xmpp.effectiveKeyword();
-    info.armed = m_state.policy().isArmed();
-    info.mutedUntil = m_state.policy().mutedUntil(now);
-    if (m_state.policy().scheduleMutes(now.wall))
-        info.scheduleMute = m_state.policy().schedule().toString();
-    if (m_camera) {
-        info.cameraState = cameraStateName(m_camera->state());
-        if (m_camera->state() != FrameSource::State::Streaming && !m_camera->stateReason().isEmpty())
-            info.cameraState += QStringLiteral(" (%1)").arg(m_camera->stateReason());
-        info.cameraFps = m_camera->measuredFps();
-    } else {
-        info.cameraState = QStringLiteral("unavailable (%1)").arg(m_cameraError);
-    }
-    info.lastMotion = m_motion.lastMotion();
-    info.hasTemperatureSensor = m_sensor != nullptr || !m_sensorError.isEmpty();
-    info.celsius = m_lastGoodCelsius;
-    info.temperatureTime = m_lastGoodTime;
-    if (!m_sensorError.isEmpty())
-        info.temperatureProblem = m_sensorError;
-    else if (m_sensor && m_lastReading.time.isValid() && m_lastReading.quality != TemperatureReading::Quality::Ok)
-        info.temperatureProblem = m_lastReading.reason;
-    if (m_door && m_door->isKnown()) {
-        info.doorOpen = m_door->isOpen();
-        info.doorSince = m_door->since();
-    } else if (m_door || !m_doorError.isEmpty()) {
-        info.doorProblem = !m_doorError.isEmpty() ? m_doorError
-                           : !m_door->problem().isEmpty() ? m_door->problem()
-                                                          : QStringLiteral("no reading yet");
-    }
-    info.storageProblem = m_storageHealth.problem();
-    info.startedAt = m_startedAt;
-    info.version = QCoreApplication::applicationVersion();
-    if (m_link) {
-        const QString problem = m_link->connectionProblem();
-        info.server = QStringLiteral("%1 (%2)").arg(m_link->serverName(),
-                                                    m_link->isConnected() ? QStringLiteral("connected")
-                                                    : problem.isEmpty()   ? QStringLiteral("reconnecting")
-                                                                          : problem);
-    }
-    return info;
+    StatusCollector::Parts parts;
+    parts.name = m_config.xmpp.effectiveKeyword();
+    parts.policy = &m_state.policy();
+    parts.camera = m_camera.get();
+    parts.temperatureSensor = m_sensor != nullptr;
+    parts.door = m_door.get();
+    parts.link = m_link.get();
+    parts.lastMotion = m_motion.lastMotion();
+    parts.storageProblem = m_storageHealth.problem();
+    parts.version = QCoreApplication::applicationVersion();
+    return m_status.collect(parts, m_clock.now());
 }
 
 QFuture<ApplianceState::Saved> Appliance::setArmed(bool armed)

@@ -73,7 +73,7 @@ void registerChatCommands(CommandRouter &router, Appliance &appliance)
 {
     router.add(QStringLiteral("status"), {QStringLiteral("st")}, QStringLiteral("armed/muted, camera, last motion, temperature, door"),
                [&appliance](const CommandRequest &, const Replier &reply) {
-                   reply.text(formatStatus(appliance.statusInfo(), QDateTime::currentDateTimeUtc()));
+                   reply.text(formatStatus(appliance.statusInfo(), appliance.clock().wallNow()));
                });
     router.add(QStringLiteral("snapshot"), {QStringLiteral("snap"), QStringLiteral("photo")},
                QStringLiteral("a fresh picture from the camera"),
@@ -81,7 +81,7 @@ void registerChatCommands(CommandRouter &router, Appliance &appliance)
     router.add(QStringLiteral("temp"), {QStringLiteral("temperature")}, QStringLiteral("the temperature"),
                [&appliance](const CommandRequest &, const Replier &reply) {
                    reply.text(QStringLiteral("Temperature: %1").arg(formatTemperature(appliance.statusInfo(),
-                                                                                      QDateTime::currentDateTimeUtc())));
+                                                                                      appliance.clock().wallNow())));
                });
     router.add(QStringLiteral("arm"), {}, QStringLiteral("motion and door alerts on"),
                [&appliance](const CommandRequest &, const Replier &reply) {
@@ -96,7 +96,7 @@ void registerChatCommands(CommandRouter &router, Appliance &appliance)
                });
     router.add(QStringLiteral("mute"), {}, QStringLiteral("mute <30m|2h|until 07:00>: hold motion and door alerts"),
                [&appliance](const CommandRequest &request, const Replier &reply) {
-                   const QDateTime now = QDateTime::currentDateTime();
+                   const QDateTime now = appliance.clock().wallNow().toLocalTime();
                    const auto end = parseMuteEnd(request.arguments, now);
                    if (!end) {
                        reply.text(QStringLiteral("Cannot mute: %1.").arg(end.error()));

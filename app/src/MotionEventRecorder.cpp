@@ -40,8 +40,23 @@ MotionEventRecorder::MotionEventRecorder(const AppConfig &config, EventStore &ev
       m_tracker(config.motion)
 {
     m_alertDelay.setSingleShot(true);
-    m_alertDelay.setInterval(kAlertDelay);
-    connect(&m_alertDelay, &QTimer::timeout, this, &MotionEventRecorder::sendMotionAlert);
+    connect(&m_alertDelay, &QTimer::timeout, this, &MotionEventRecorder::tick);
+}
+
+void MotionEventRecorder::tick()
+{
+    if (!m_open || m_open->alertDone)
+        return;
+    if (m_clock.steadyNow() >= m_open->alertDue)
+        sendMotionAlert();
+    else
+        armAlertTimer(); // a coarse timer may fire early: wait for the rest
+}
+
+void MotionEventRecorder::armAlertTimer()
+{
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(m_open->alertDue - m_clock.steadyNow());
+    m_alertDelay.start(std::max(left, std::chrono::milliseconds(1)));
 }
 
 void MotionEventRecorder::endOpenEvent(const QString &endedBy, bool shuttingDown)
@@ -73,12 +88,16 @@ void MotionEventRecorder::onFrame(const LumaFrame &frame)
     m_lastMotion = m_clock.wallNow();
     if (update.kind == EventUpdate::Kind::Ended)
         onEventEnded(update.event);
+    else
+        tick();
 }
 
 void MotionEventRecorder::onEventStarted(const MotionEvent &event)
 {
     OpenEvent open;
-    open.start = m_clock.wallNow();
+    const Moment now = m_clock.now();
+    open.start = now.wall;
+    open.alertDue = now.steady + kAlertDelay;
     open.bestFrame = m_latestFrame();
     open.bestBoxes = {event.box};
     open.bestPercent = event.peakPercent;
@@ -89,7 +108,7 @@ void MotionEventRecorder::onEventStarted(const MotionEvent &event)
     open.id = m_events.add(record);
     m_open = std::move(open);
     qCInfo(lcApp) << "motion event" << m_open->id << "started, area" << event.peakPercent << "%";
-    m_alertDelay.start();
+    armAlertTimer();
 }
 
 void MotionEventRecorder::onEventEnded(const MotionEvent &event, const QString &endedBy)

@@ -46,10 +46,14 @@ QString formatStatus(const StatusInfo &info, const QDateTime &now)
                                                                   ago(info.lastMotion, now))
                                                        : QStringLiteral("none since start"));
     lines << QStringLiteral("temperature: %1").arg(formatTemperature(info, now));
-    if (info.doorOpen)
+    if (info.doorOpen && info.doorChangeSeen)
         lines << QStringLiteral("door: %1 for %2")
                      .arg(*info.doorOpen ? QStringLiteral("open") : QStringLiteral("closed"),
                           formatDuration(std::chrono::seconds(info.doorSince.secsTo(now))));
+    else if (info.doorOpen)
+        lines << QStringLiteral("door: %1 (no change seen since %2)")
+                     .arg(*info.doorOpen ? QStringLiteral("open") : QStringLiteral("closed"),
+                          info.doorSince.toLocalTime().toString(QStringLiteral("ddd HH:mm")));
     else if (!info.doorProblem.isEmpty())
         lines << QStringLiteral("door: unknown (%1)").arg(info.doorProblem);
     if (!info.storageProblem.isEmpty())

@@ -86,6 +86,31 @@ private Q_SLOTS:
         QCOMPARE(result.config.alerts.cameraLostAfter, 5s);
     }
 
+    // The deadlines and caps of the link and the sensor read: a valid value is taken.
+    void timeoutsAndCapsAreRead()
+    {
+        const auto result = ConfigLoader::load(write(
+            kMinimal
+            + "[xmpp]\nupload_timeout_seconds = 90\nconnect_timeout_seconds = 12\nconflict_retry_seconds = 600\n"
+              "outbox_max_alerts = 20\noutbox_max_hours = 48\n"
+              "[temperature]\nsource = ds18b20:28-000005e2fdc3\nread_timeout_seconds = 4\n"));
+        QVERIFY2(result.ok(), qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
+        QCOMPARE(result.config.xmpp.uploadTimeout, 90s);
+        QCOMPARE(result.config.xmpp.connectTimeout, 12s);
+        QCOMPARE(result.config.xmpp.conflictRetry, 600s);
+        QCOMPARE(result.config.xmpp.outboxMaxAlerts, 20);
+        QCOMPARE(result.config.xmpp.outboxMaxAge, std::chrono::hours(48));
+        QCOMPARE(result.config.temperature.readTimeout, 4000ms);
+        const auto defaults = ConfigLoader::load(write(kMinimal));
+        QVERIFY(defaults.ok());
+        QCOMPARE(defaults.config.xmpp.uploadTimeout, 60s);
+        QCOMPARE(defaults.config.xmpp.connectTimeout, 30s);
+        QCOMPARE(defaults.config.xmpp.conflictRetry, 300s);
+        QCOMPARE(defaults.config.xmpp.outboxMaxAlerts, 50);
+        QCOMPARE(defaults.config.xmpp.outboxMaxAge, std::chrono::hours(24));
+        QCOMPARE(defaults.config.temperature.readTimeout, 10000ms);
+    }
+
     void badValue_data()
     {
         QTest::addColumn<QByteArray>("extra");
@@ -108,6 +133,13 @@ private Q_SLOTS:
         QTest::newRow("relative storage") << QByteArray("[storage]\ndir = var/lib\n") << "storage/dir";
         QTest::newRow("mute schedule") << QByteArray("[alerts]\nmute_schedule = weekdays 8-9\n") << "alerts/mute_schedule";
         QTest::newRow("camera lost at once") << QByteArray("[alerts]\ncamera_lost_seconds = 0\n") << "alerts/camera_lost_seconds";
+        QTest::newRow("upload timeout 0") << QByteArray("[xmpp]\nupload_timeout_seconds = 0\n") << "xmpp/upload_timeout_seconds";
+        QTest::newRow("connect timeout text") << QByteArray("[xmpp]\nconnect_timeout_seconds = soon\n") << "xmpp/connect_timeout_seconds";
+        QTest::newRow("conflict retry negative") << QByteArray("[xmpp]\nconflict_retry_seconds = -5\n") << "xmpp/conflict_retry_seconds";
+        QTest::newRow("outbox alerts 0") << QByteArray("[xmpp]\noutbox_max_alerts = 0\n") << "xmpp/outbox_max_alerts";
+        QTest::newRow("outbox hours too many") << QByteArray("[xmpp]\noutbox_max_hours = 100000\n") << "xmpp/outbox_max_hours";
+        QTest::newRow("read timeout 0") << QByteArray("[temperature]\nread_timeout_seconds = 0\n") << "temperature/read_timeout_seconds";
+        QTest::newRow("read timeout text") << QByteArray("[temperature]\nread_timeout_seconds = x\n") << "temperature/read_timeout_seconds";
         QTest::newRow("missing jid") << QByteArray("[xmpp]\njid =\n") << "xmpp/jid";
     }
 

@@ -76,6 +76,21 @@ private Q_SLOTS:
                                              "left on device); alerts still go out, pictures may not be kept")));
     }
 
+    // A door whose state is known but not seen to change (since the start, or since its contact came back) does not
+    // claim how long it has been so: "closed for 0 s" would be a guess.
+    void doorWithoutASeenChange()
+    {
+        const QDateTime now = QDateTime::currentDateTime();
+        StatusInfo info = sample(now);
+        info.doorSince = now;
+        info.doorChangeSeen = false;
+        const QString text = formatStatus(info, now);
+        QVERIFY2(text.contains(QStringLiteral("door: closed (no change seen since %1)")
+                                   .arg(now.toString(QStringLiteral("ddd HH:mm")))),
+                 qPrintable(text));
+        QVERIFY(!text.contains(QStringLiteral("closed for")));
+    }
+
     void noSensor()
     {
         const QDateTime now = QDateTime::currentDateTime();

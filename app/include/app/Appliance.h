@@ -1,6 +1,6 @@
 // The appliance: wires camera -> motion -> events -> alerts, sensors -> thresholds -> alerts, and the XMPP link's
 // chat commands. The rules live in small classes (MotionEventRecorder, AlertPolicy in ApplianceState, DeviceHealth,
-// StorageHealth, SnapshotTruth, Watchdog); this class creates the parts and connects them. The only class that knows every module.
+// StorageHealth, SnapshotTruth, Watchdog, StatusCollector); this class creates the parts and connects them. The only class that knows every module.
 #pragma once
 
 #include "app/AppConfig.h"
@@ -9,6 +9,7 @@
 #include "app/DeviceHealth.h"
 #include "app/EventStore.h"
 #include "app/MotionEventRecorder.h"
+#include "app/StatusCollector.h"
 #include "app/StatusText.h"
 #include "app/StorageHealth.h"
 #include "app/StorageWriter.h"
@@ -48,6 +49,8 @@ public:
     using AlertSink = std::function<void(const OutgoingAlert &)>;
     using FrameSourceFactory =
         std::function<std::expected<std::unique_ptr<FrameSource>, QString>(const CameraConfig &)>;
+    // ... and the door contact (createDoorContact by default; a test gives one over a stand-in InputLine).
+    using DoorContactFactory = std::function<std::expected<std::unique_ptr<DoorContact>, QString>(const DoorConfig &)>;
 
     // clock: null for the system clock (tests give a fake one).
     explicit Appliance(const AppConfig &config, QObject *parent = nullptr, const Clock *clock = nullptr);
@@ -56,6 +59,7 @@ public:
     // Before start().
     void setAlertSink(AlertSink sink) { m_sink = std::move(sink); }
     void setFrameSourceFactory(FrameSourceFactory factory) { m_cameraFactory = std::move(factory); }
+    void setDoorContactFactory(DoorContactFactory factory) { m_doorFactory = std::move(factory); }
 
     // Opens storage, creates the camera, sensors and the XMPP link. Fails only when the storage directory cannot be
     // created: a camera, sensor or door that is missing or fails is logged, told to the owner and shown in status,
@@ -67,6 +71,7 @@ public:
     // For the chat commands.
     StatusInfo statusInfo() const;
     const AppConfig &config() const { return m_config; }
+    const Clock &clock() const { return m_clock; } // "now" for the replies (the appliance's clock, fake in tests)
     AlertPolicy &policy() { return m_state.policy(); }
     EventStore &events() { return m_events; }
     // Each resolves (on the storage writer) once the state was saved, or with why it could not be.
@@ -77,6 +82,10 @@ public:
     // An annotated JPEG of the latest frame, captioned with the truth about its age; the error says why there is
     // none. done() runs on the event loop thread.
     void snapshot(std::function<void(std::expected<SnapshotReply, QString>)> done);
+
+    // Re-evaluates the rules that wait for time (a motion alert's delay, a device's grace) against the clock now.
+    // Their timers call it; a test that steps its fake clock calls it too.
+    void tick();
 
     // For the systemd watchdog: true while every supervisor is alive; a change is logged once.
     bool supervisorsAlive();
@@ -101,20 +110,18 @@ private:
     const Clock &m_clock;
     AlertSink m_sink;
     FrameSourceFactory m_cameraFactory;
+    DoorContactFactory m_doorFactory;
     StorageWriter m_writer; // the one disk-writing thread; before everything that writes
     ApplianceState m_state;
     EventStore m_events;
-    QDateTime m_startedAt;
+    StatusCollector m_status;
     bool m_stopping = false;
 
     std::unique_ptr<FrameSource> m_camera;
-    QString m_cameraError; // the camera could not be created
     MotionEventRecorder m_motion;
     std::unique_ptr<TemperatureSensor> m_sensor;
-    QString m_sensorError;
     std::unique_ptr<ThresholdMonitor> m_thresholds;
     std::unique_ptr<DoorContact> m_door;
-    QString m_doorError;
     std::unique_ptr<XmppLink> m_link;
 
     // devices: one message each way, after a grace period
@@ -125,10 +132,6 @@ private:
     QTimer m_budgetTimer;
     StorageHealth m_storageHealth;
     Watchdog m_watchdog;
-
-    TemperatureReading m_lastReading;
-    std::optional<double> m_lastGoodCelsius;
-    QDateTime m_lastGoodTime;
 };
 
 } // namespace garage

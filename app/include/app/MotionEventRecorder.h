@@ -2,6 +2,8 @@
 // its first seconds becomes the alert picture (person check and annotation off the event loop), the picture is written
 // once and the alert refers to it, the policy decides whether it goes out, and the record is completed when the event
 // ends — also when the camera goes offline or the appliance stops, saying so.
+// The alert delay runs on the Clock's steady time: every analysed frame (and tick()) checks whether it is over; a
+// QTimer only makes sure the check happens when frames stop coming.
 #pragma once
 
 #include "app/AlertPolicy.h"
@@ -38,11 +40,15 @@ public:
     // not announced.
     void endOpenEvent(const QString &endedBy, bool shuttingDown = false);
     QDateTime lastMotion() const { return m_lastMotion; }
+    // Sends the alert of an open event whose alert delay is over by the clock (the timer calls it; so may a test
+    // that steps its clock).
+    void tick();
 
 private:
     void onEventStarted(const MotionEvent &event);
     void onEventEnded(const MotionEvent &event, const QString &endedBy = {});
     void sendMotionAlert();
+    void armAlertTimer();
     void deliverMotionAlert(int id, const QDateTime &start, double percent, std::optional<bool> person,
                             const QString &picture, const QByteArray &jpeg);
     // Completes the record of an event that ended before its person check finished.
@@ -61,6 +67,7 @@ private:
     struct OpenEvent {
         int id = 0;
         QDateTime start;
+        std::chrono::steady_clock::time_point alertDue; // the alert goes out then, with the best frame so far
         SnapshotFrame bestFrame;
         std::vector<cv::Rect> bestBoxes;
         double bestPercent = 0;

@@ -23,6 +23,8 @@ struct StatusInfo {
     QString doorProblem;               // non-empty: a door contact is configured but its state is unknown, why
     QString storageProblem;            // non-empty: writes fail (disk full, read-only)
     QDateTime doorSince;
+    bool doorChangeSeen = true;        // false: doorSince is when the state became known (start, contact back), not
+                                       // a change, so "closed for 0 s" would be a guess
     QDateTime startedAt;
     QString version;
     QString server;                    // "example.org (connected)"

@@ -44,7 +44,7 @@ public:
     QString stateReason() const { return m_reason; }
     double measuredFps() const;          // analysed frames per second, over the last few seconds
     QSize frameSize() const;
-    SnapshotFrame latestFrame() const;   // the newest full frame (no copy until encoded)
+    virtual SnapshotFrame latestFrame() const; // the newest full frame (no copy until encoded); virtual for a test's fake camera
     // JPEG of the latest frame with the configured quality and width, encoded on the thread pool.
     QFuture<std::expected<QByteArray, QString>> snapshot(std::function<void(cv::Mat &bgr)> annotate = {}) const;
     const CameraConfig &config() const { return m_config; }
