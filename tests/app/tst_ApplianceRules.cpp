@@ -5,6 +5,7 @@
 // The rules that wait for time keep their QTimers, but each timer only asks the rule, and the rule decides on the
 // Clock: the test steps the clock and calls Appliance::tick() (what the timers call), so what is checked is the rule's
 // decision at a clock reading, never a timer. The one real wait is the door contact's own retry backoff (about 1 s).
+#include "LineStandIn.h"
 #include "app/Appliance.h"
 
 #include "sensors/DoorContact.h"
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 using namespace garage;
+using namespace garage::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -79,56 +81,6 @@ protected:
 private:
     SnapshotFrame m_latest;
     std::int64_t m_index = 0;
-};
-
-// The door line at the hardware edge (what the test controls outlives the contact that owns the line).
-struct LineState {
-    bool high = false;        // active low: low = closed
-    QString readError;        // readEvents() fails with this while set
-    QString requestError;     // request() fails with this while set
-    int fds[2] = {-1, -1};
-    void poke() const
-    {
-        if (fds[1] >= 0)
-            QVERIFY(::write(fds[1], "e", 1) == 1);
-    }
-};
-
-class LineStandIn : public InputLine
-{
-public:
-    explicit LineStandIn(std::shared_ptr<LineState> s) : m_s(std::move(s)) {}
-    ~LineStandIn() override { release(); }
-    QString name() const override { return QStringLiteral("stand-in line"); }
-    std::expected<int, QString> request() override
-    {
-        if (!m_s->requestError.isEmpty())
-            return std::unexpected(m_s->requestError);
-        if (::pipe2(m_s->fds, O_NONBLOCK | O_CLOEXEC) != 0)
-            return std::unexpected(QStringLiteral("pipe failed"));
-        return m_s->fds[0];
-    }
-    std::expected<bool, QString> value() override { return m_s->high; }
-    std::expected<std::vector<GpioEdge>, QString> readEvents() override
-    {
-        char buffer[64];
-        while (::read(m_s->fds[0], buffer, sizeof buffer) > 0) {
-        }
-        if (!m_s->readError.isEmpty())
-            return std::unexpected(m_s->readError);
-        return std::vector<GpioEdge>{};
-    }
-    void release() override
-    {
-        for (int &fd : m_s->fds) {
-            if (fd >= 0)
-                ::close(fd);
-            fd = -1;
-        }
-    }
-
-private:
-    std::shared_ptr<LineState> m_s;
 };
 
 } // namespace
