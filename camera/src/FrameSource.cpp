@@ -31,6 +31,9 @@ FrameSource::FrameSource(const CameraConfig &config, QObject *parent)
                                       std::chrono::milliseconds(config.stallTimeout)));
     connect(&m_stallTimer, &QTimer::timeout, this, &FrameSource::onStallTimeout);
     m_reconnectTimer.setSingleShot(true);
+    // the delay is logged and announced (reconnectScheduled): the retry comes no earlier than that (a coarse QTimer
+    // may fire up to 5 % early, 112 ms on a 2247 ms delay, seen in CI)
+    m_reconnectTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
         if (!m_running)
             return;
