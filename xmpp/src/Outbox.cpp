@@ -193,7 +193,7 @@ void Outbox::adopt(const QList<OutboxEntry> &loaded)
     if (!m_entries.isEmpty())
         qCInfo(lcXmpp) << m_entries.size() << "alert(s) from an earlier run waiting in the outbox";
     // what was added meanwhile comes after them, in order, and is written now
-    const auto pictures = std::exchange(m_waitingPictures, {});
+    const auto pictures = std::exchange(m_memoryPictures, {});
     for (OutboxEntry e : early) {
         const QByteArray jpeg = pictures.value(e.seq);
         e.seq = takeSeq();
@@ -255,7 +255,7 @@ OutboxEntry Outbox::add(OutboxEntry e, const QByteArray &jpeg)
     if (m_loaded)
         writeEntry(e, jpeg);
     else if (!jpeg.isEmpty())
-        m_waitingPictures.insert(e.seq, jpeg);
+        m_memoryPictures.insert(e.seq, jpeg);
     m_entries << e;
     return e;
 }
@@ -266,13 +266,18 @@ void Outbox::writeEntry(const OutboxEntry &e, const QByteArray &jpeg)
     const QString json = path(e.seq, ".json");
     const QByteArray data = QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact);
     const QString jpg = path(e.seq, ".jpg");
+    if (!jpeg.isEmpty())
+        m_memoryPictures.insert(e.seq, jpeg);
     // the picture first: the entry that names it appears only once the picture is complete
-    write([dir, json, jpg, jpeg, data] {
+    onDiskThread([dir, json, jpg, jpeg, data] {
         QDir().mkpath(dir);
         if (!jpeg.isEmpty())
             if (QString error = saveAtomically(jpg, jpeg); !error.isEmpty())
                 return error;
         return saveAtomically(json, data);
+    }, [this, seq = e.seq](const QString &error) {
+        if (error.isEmpty())
+            m_memoryPictures.remove(seq);
     });
 }
 
@@ -313,10 +318,9 @@ void Outbox::remove(qint64 seq)
         if (e.seq == seq && e.ownPicture)
             picture = m_storageDir + QLatin1Char('/') + e.picture;
     m_entries.removeIf([seq](const OutboxEntry &e) { return e.seq == seq; });
-    if (!m_loaded) { // never written
-        m_waitingPictures.remove(seq);
+    m_memoryPictures.remove(seq);
+    if (!m_loaded) // never written
         return;
-    }
     const QString json = path(seq, ".json");
     write([json, picture] {
         QFile::remove(json);
@@ -328,6 +332,10 @@ void Outbox::remove(qint64 seq)
 
 void Outbox::readPicture(const OutboxEntry &entry, std::function<void(std::expected<QByteArray, QString>)> done)
 {
+    if (const auto kept = m_memoryPictures.constFind(entry.seq); kept != m_memoryPictures.cend()) {
+        QMetaObject::invokeMethod(this, [done, jpeg = *kept] { done(jpeg); }, Qt::QueuedConnection);
+        return;
+    }
     const QString file = m_storageDir + QLatin1Char('/') + entry.picture;
     const QString name = entry.picture;
     m_pool->start([this, file, name, done = std::move(done)] {

@@ -92,7 +92,9 @@ private:
     qint64 m_nextSeq = 1;
     bool m_failing = false;
     bool m_loaded = false;                      // until then nothing is written: the entries wait in memory
-    QHash<qint64, QByteArray> m_waitingPictures; // pictures of entries added before the outbox was loaded
+    // pictures not (yet) safely on disk: added before the outbox was loaded, on their way to the disk, or whose write
+    // failed (a full card): sent from here, so that an alert accepted keeps its picture
+    QHash<qint64, QByteArray> m_memoryPictures;
     std::shared_ptr<Loaded> m_load;             // a load on its way
     std::function<void(QString)> m_loadDone;
 };
