@@ -13,6 +13,8 @@ StorageWriter::StorageWriter(QObject *parent) : QObject(parent)
 {
     m_pool.setMaxThreadCount(1);
     m_pool.setExpiryTimeout(-1);
+    m_retry.setInterval(retryInterval());
+    connect(&m_retry, &QTimer::timeout, this, &StorageWriter::retryFailedFiles);
 }
 
 StorageWriter::~StorageWriter()
@@ -22,6 +24,7 @@ StorageWriter::~StorageWriter()
 
 QFuture<StorageWriter::Result> StorageWriter::writeFile(const QString &path, const QByteArray &data, const QString &key)
 {
+    m_latestFile.insert(key.isEmpty() ? path : key, {path, data});
     return run(
         [path, data]() -> Result {
             QString error;
@@ -55,17 +58,34 @@ QString StorageWriter::problem() const
 void StorageWriter::note(const QString &key, const Result &result)
 {
     if (!result) {
-        qCWarning(lcApp) << "storage write failed:" << result.error();
+        if (m_failing.value(key) != result.error()) // a retry that fails the same way is not news
+            qCWarning(lcApp) << "storage write failed:" << result.error();
         const bool first = m_failing.isEmpty();
         m_failing.insert(key, result.error());
         if (first)
             Q_EMIT failed(result.error());
+        if (m_latestFile.contains(key) && !m_retry.isActive())
+            m_retry.start();
         return;
     }
     if (m_failing.remove(key) > 0 && m_failing.isEmpty()) {
+        m_retry.stop();
         qCInfo(lcApp) << "storage writes work again";
         Q_EMIT recovered();
     }
+}
+
+void StorageWriter::retryFailedFiles()
+{
+    bool any = false;
+    for (auto it = m_failing.cbegin(); it != m_failing.cend(); ++it)
+        if (const auto file = m_latestFile.constFind(it.key()); file != m_latestFile.cend()) {
+            const FileWrite again = *file;
+            writeFile(again.path, again.data, it.key());
+            any = true;
+        }
+    if (!any)
+        m_retry.stop(); // what still fails are jobs with nothing to repeat: their next write tells
 }
 
 QString StorageWriter::supervisionProblem(std::chrono::steady_clock::time_point now, std::chrono::milliseconds bound)

@@ -81,6 +81,31 @@ private Q_SLOTS:
         QCOMPARE(failed.size(), 1);
     }
 
+    // The owner armed on a full card: nobody writes state.json again, yet once there is room it is written (the
+    // newest content), and storage is back, without any new write.
+    void failedFileIsWrittenOnceThereIsRoom()
+    {
+        QTemporaryDir dir;
+        const QString blocked = dir.filePath(QStringLiteral("storage"));
+        QVERIFY(test::writeFile(blocked, "not a directory"));
+        StorageWriter writer;
+        writer.setRetryInterval(std::chrono::milliseconds(200));
+        QSignalSpy recovered(&writer, &StorageWriter::recovered);
+        const QString path = blocked + QStringLiteral("/state.json");
+        writer.writeFile(path, R"({"armed":false})");
+        writer.writeFile(path, R"({"armed":true})");
+        QTRY_VERIFY(writer.isFailing());
+        QTest::qWait(500); // retries meanwhile keep failing, without a second "failed"
+        QVERIFY(writer.isFailing());
+
+        QVERIFY(QFile::remove(blocked));
+        QVERIFY(QDir().mkpath(blocked));
+        QTRY_COMPARE(recovered.size(), 1);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray(R"({"armed":true})"));
+    }
+
     void storageHealthCombinesWriters()
     {
         StorageHealth health;

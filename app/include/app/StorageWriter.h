@@ -1,13 +1,16 @@
 // The appliance's one disk-writing thread: the event list, event pictures, the state file and the XMPP outbox are
 // written on it, in order, never on the event loop. It knows whether writes work: failed() once per failure streak
-// (disk full, read-only SD card), recovered() once every write that failed has worked again. It also answers the watchdog: a no-op posted
-// to it must complete within a bound.
+// (disk full, read-only SD card), recovered() once every write that failed has worked again. A file whose latest
+// writeFile() failed is written again every retryInterval() until it works, so that a setting the owner changed on a
+// full card is kept once there is room (and the owner hears that storage is back). It also answers the watchdog: a
+// no-op posted to it must complete within a bound.
 #pragma once
 
 #include <QFuture>
 #include <QMap>
 #include <QObject>
 #include <QThreadPool>
+#include <QTimer>
 #include <atomic>
 #include <chrono>
 #include <expected>
@@ -35,6 +38,8 @@ public:
     // without a key does not count).
     QFuture<Result> run(std::function<Result()> job, const QString &key = {});
     void waitForDone() { m_pool.waitForDone(); }
+    static constexpr std::chrono::seconds retryInterval() { return std::chrono::seconds(15); }
+    void setRetryInterval(std::chrono::milliseconds interval) { m_retry.setInterval(interval); } // tests
 
     bool isFailing() const { return !m_failing.isEmpty(); }
     QString problem() const; // the latest reason of each failing key
@@ -50,9 +55,17 @@ Q_SIGNALS:
 
 private:
     void note(const QString &key, const Result &result); // on the event loop
+    void retryFailedFiles();
+
+    struct FileWrite {
+        QString path;
+        QByteArray data;
+    };
 
     QThreadPool m_pool;
     QMap<QString, QString> m_failing; // key -> reason
+    QMap<QString, FileWrite> m_latestFile; // key -> the newest writeFile() under it, written again while it fails
+    QTimer m_retry;
     std::shared_ptr<std::atomic<bool>> m_ping;
     std::chrono::steady_clock::time_point m_pingPostedAt{};
 };
