@@ -27,8 +27,11 @@ done
 mkdir -p "$dir/data"
 chmod 755 "$dir"
 
+# valid from two days ago, as a real server's certificate is: a client whose clock steps back (a Pi without RTC,
+# tst_DaemonFaults under libfaketime) must not see it as "not yet valid"
+not_before=$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)
 make_ca() { # name
-  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=garage-guard test CA $1" \
+  openssl req -x509 -newkey rsa:2048 -nodes -not_before "$not_before" -days 30 -subj "/CN=garage-guard test CA $1" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
     -keyout "$dir/$1.key" -out "$dir/$1.pem" 2>/dev/null
 }
@@ -38,7 +41,7 @@ if [ ! -f "$dir/ca.pem" ]; then
   openssl req -newkey rsa:2048 -nodes -subj "/CN=$domain" -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
   printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:%s,DNS:upload.%s,DNS:localhost,IP:127.0.0.1\n' \
     "$domain" "$domain" > "$dir/server.ext"
-  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 30 \
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -not_before "$not_before" -days 30 \
     -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null
 fi
 
