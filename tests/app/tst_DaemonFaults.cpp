@@ -323,6 +323,9 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(filesIn(storage + u"/outbox"_s, u"*.json"_s), queued, 10000);
         }
         QVERIFY(bus.setProbe(kProbe, 10000)); // so the restarted daemon has nothing new to say
+        // its log says why it cannot connect, without blaming TLS for a refused connection
+        QVERIFY2(gg.waitForLog("Connection refused", 15000), gg.log().constData());
+        QVERIFY2(!gg.log().contains("refused (TLS is required)"), gg.log().constData());
         gg.kill();
         QVERIFY2(m_server->restart(&error), qPrintable(error));
         m_phone.stop(); // it lost the server too: the owner's phone logs in again before the appliance is back

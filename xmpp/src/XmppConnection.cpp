@@ -2,6 +2,7 @@
 
 #include "Logging.h"
 
+#include <QAbstractSocket>
 #include <QFile>
 #include <QSslCertificate>
 #include <QXmppClient.h>
@@ -178,12 +179,14 @@ void XmppConnection::onError(const QXmppError &error)
         retryIn(m_config.conflictRetry);
         return;
     }
+    // "(TLS is required)" only where TLS may be the reason: not on a refused, reset or unreachable socket
+    const auto socketError = error.value<QAbstractSocket::SocketError>();
+    const QString tlsHint = m_config.requireTls && (!socketError || *socketError == QAbstractSocket::SslHandshakeFailedError)
+        ? QStringLiteral(" (TLS is required)")
+        : QString();
     if (!m_conflict)
-        m_problem = QStringLiteral("cannot connect to %1: %2%3")
-                        .arg(endpoint(), error.description,
-                             m_config.requireTls ? QStringLiteral(" (TLS is required)") : QString());
-    qCWarning(lcXmpp).noquote() << "connection error:" << error.description
-                                << (m_config.requireTls ? QStringLiteral("(TLS is required)") : QString());
+        m_problem = QStringLiteral("cannot connect to %1: %2%3").arg(endpoint(), error.description, tlsHint);
+    qCWarning(lcXmpp).noquote() << "connection error:" << error.description + tlsHint;
     if (!m_client.isConnected())
         attemptFailed();
 }
