@@ -115,6 +115,8 @@ void Appliance::createDevices()
 
     if (!m_config.temperature.source.isEmpty() && m_config.temperature.source != QLatin1String("none")) {
         m_thresholds = std::make_unique<ThresholdMonitor>(m_config.temperature);
+        if (const auto zone = ThresholdMonitor::zoneFromName(m_state.temperatureZone()))
+            m_thresholds->restoreZone(*zone); // a restart while it is still cold warns no second time
         if (auto sensor = createTemperatureSensor(m_config.temperature)) {
             m_sensor = std::move(*sensor);
             connect(m_sensor.get(), &TemperatureSensor::readingReady, this, &Appliance::onReading);
@@ -292,6 +294,8 @@ void Appliance::onReading(const TemperatureReading &reading)
         raise(AlertKind::Safety, QStringLiteral("%1: %2").arg(m_config.xmpp.effectiveKeyword(), event.text));
         recordEvent(QStringLiteral("temperature"), event.text);
     }
+    if (const QString zone = ThresholdMonitor::zoneName(m_thresholds->zone()); zone != m_state.temperatureZone())
+        m_state.setTemperatureZone(zone);
     refreshPresence();
 }
 

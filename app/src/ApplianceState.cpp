@@ -34,6 +34,13 @@ void ApplianceState::load()
     const QDateTime muted = QDateTime::fromString(o.value(QStringLiteral("muted_until")).toString(), Qt::ISODate);
     if (muted.isValid())
         m_policy.muteUntil(muted);
+    m_temperatureZone = o.value(QStringLiteral("temperature_zone")).toString();
+}
+
+QFuture<ApplianceState::Saved> ApplianceState::setTemperatureZone(const QString &zone)
+{
+    m_temperatureZone = zone;
+    return save();
 }
 
 QFuture<ApplianceState::Saved> ApplianceState::setArmed(bool armed)
@@ -62,8 +69,10 @@ QFuture<ApplianceState::Saved> ApplianceState::unmute()
 
 QFuture<ApplianceState::Saved> ApplianceState::save()
 {
-    const QJsonObject o{{QStringLiteral("armed"), m_policy.isArmed()},
-                        {QStringLiteral("muted_until"), m_policy.mutedUntil(now()).toString(Qt::ISODate)}};
+    QJsonObject o{{QStringLiteral("armed"), m_policy.isArmed()},
+                  {QStringLiteral("muted_until"), m_policy.mutedUntil(now()).toString(Qt::ISODate)}};
+    if (!m_temperatureZone.isEmpty())
+        o.insert(QStringLiteral("temperature_zone"), m_temperatureZone);
     return m_writer.writeFile(m_path, QJsonDocument(o).toJson());
 }
 

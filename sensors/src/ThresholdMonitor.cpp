@@ -12,6 +12,27 @@ QString degrees(double celsius)
 
 } // namespace
 
+QString ThresholdMonitor::zoneName(Zone zone)
+{
+    switch (zone) {
+    case Zone::Cold:
+        return QStringLiteral("cold");
+    case Zone::Hot:
+        return QStringLiteral("hot");
+    case Zone::Normal:
+        break;
+    }
+    return QStringLiteral("normal");
+}
+
+std::optional<ThresholdMonitor::Zone> ThresholdMonitor::zoneFromName(const QString &name)
+{
+    for (Zone zone : {Zone::Normal, Zone::Cold, Zone::Hot})
+        if (zoneName(zone) == name)
+            return zone;
+    return std::nullopt;
+}
+
 ThresholdMonitor::ThresholdMonitor(const TemperatureConfig &config)
     : m_config(config)
 {

@@ -56,6 +56,28 @@ private Q_SLOTS:
         state.load();
         QVERIFY(!state.policy().isArmed());
         QCOMPARE(state.policy().mutedUntil(state.now()), clock.wall.addSecs(3600)); // restored as a wall end
+        QCOMPARE(state.temperatureZone(), QString()); // never told of one
+    }
+
+    // After a frost warning the garage is "cold" for the next run too (no second warning after a restart).
+    void temperatureZoneSurvivesRestart()
+    {
+        QTemporaryDir dir;
+        FakeClock clock;
+        AlertsConfig config;
+        {
+            StorageWriter writer;
+            ApplianceState state(config, dir.path(), writer, clock);
+            state.load();
+            auto saved = state.setTemperatureZone(QStringLiteral("cold"));
+            saved.waitForFinished();
+            QVERIFY(saved.result());
+        }
+        StorageWriter writer;
+        ApplianceState state(config, dir.path(), writer, clock);
+        state.load();
+        QCOMPARE(state.temperatureZone(), QStringLiteral("cold"));
+        QVERIFY(state.policy().isArmed()); // the rest keeps its defaults
     }
 
     void muteForHoldsRealTimeWhenTheWallClockSteps()

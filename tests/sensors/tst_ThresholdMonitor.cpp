@@ -57,6 +57,23 @@ private Q_SLOTS:
         QCOMPARE(kinds, (std::vector<Kind>{Kind::TooCold, Kind::BackToNormal}));
     }
 
+    // A monitor restored to "cold" (the owner was warned before a restart) says nothing while it stays cold, and
+    // "back to normal" once it is.
+    void restoredZoneIsNotWarnedAgain()
+    {
+        QCOMPARE(ThresholdMonitor::zoneFromName(ThresholdMonitor::zoneName(ThresholdMonitor::Zone::Cold)),
+                 ThresholdMonitor::Zone::Cold);
+        QCOMPARE(ThresholdMonitor::zoneFromName(QStringLiteral("tepid")), std::nullopt);
+        ThresholdMonitor m(config());
+        m.restoreZone(ThresholdMonitor::Zone::Cold);
+        const auto t = std::chrono::steady_clock::now();
+        QVERIFY(m.feed(reading(1.0, t), t).empty());
+        const auto back = m.feed(reading(4.0, t + 30s), t + 30s);
+        QCOMPARE(back.size(), size_t(1));
+        QCOMPARE(back.front().kind, ThresholdEvent::Kind::BackToNormal);
+        QCOMPARE(m.zone(), ThresholdMonitor::Zone::Normal);
+    }
+
     void oscillationInsideHysteresisAlertsOnce()
     {
         ThresholdMonitor m(config());

@@ -30,6 +30,9 @@ public:
     QFuture<Saved> muteUntil(const QDateTime &end);     // a wall time: "mute until 07:00"
     QFuture<Saved> muteFor(std::chrono::seconds duration); // real time: "mute 1h"
     QFuture<Saved> unmute();
+    // The temperature zone the owner was last told of ("cold" after a frost warning); empty: none known.
+    QString temperatureZone() const { return m_temperatureZone; }
+    QFuture<Saved> setTemperatureZone(const QString &zone);
 
     AlertPolicy &policy() { return m_policy; }
     const AlertPolicy &policy() const { return m_policy; }
@@ -40,6 +43,7 @@ private:
     QFuture<Saved> save();
 
     AlertPolicy m_policy;
+    QString m_temperatureZone;
     QString m_path;
     StorageWriter &m_writer;
     const Clock &m_clock;

@@ -22,12 +22,20 @@ struct ThresholdEvent {
 class ThresholdMonitor
 {
 public:
+    // Where the temperature stands: what the owner was last told.
+    enum class Zone { Normal, Cold, Hot };
+    static QString zoneName(Zone zone);                  // "normal", "cold", "hot"
+    static std::optional<Zone> zoneFromName(const QString &name);
+
     explicit ThresholdMonitor(const TemperatureConfig &config);
     // now: the steady time of this call; a reading's steadyTime (when set) says when it was measured.
     std::vector<ThresholdEvent> feed(const TemperatureReading &reading, std::chrono::steady_clock::time_point now);
 
+    Zone zone() const { return m_zone; }
+    // What an earlier run told the owner (kept across a restart): a garage still cold is not warned again.
+    void restoreZone(Zone zone) { m_zone = zone; }
+
 private:
-    enum class Zone { Normal, Cold, Hot };
     TemperatureConfig m_config;
     Zone m_zone = Zone::Normal;
     std::optional<std::chrono::steady_clock::time_point> m_failingSince;
