@@ -86,6 +86,14 @@ root_setup() {
   mirror=$(host_mirror)
   [ -n "$mirror" ] || { log "cannot find a Debian mirror in this host's apt sources"; exit 1; }
   log "building the Debian 13 root in $root from the host's mirror (about a minute, ~2 GB)"
+  # an mmdebstrap that was interrupted can leave /proc, /sys or /dev mounted inside its tree: unmount before removing
+  local d m
+  for d in "$root" "$root.tmp"; do
+    [ -d "$d" ] || continue
+    awk -v p="$d/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do
+      as_root umount -l "$m" 2>/dev/null || true
+    done
+  done
   rm -rf "$root" "$root.tmp"
   mkdir -p "$(dirname "$root")"
   local mode=root
