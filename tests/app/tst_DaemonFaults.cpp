@@ -216,6 +216,11 @@ private Q_SLOTS:
         QVERIFY2(gg.start(&error), qPrintable(error));
         QVERIFY2(gg.waitForLog("retrying in", 10000), gg.log().constData());
 
+        // no picture yet, and `snapshot` says why instead of sending something old or nothing
+        const auto none = ask(u"snapshot"_s, {u"No snapshot: "_s});
+        QVERIFY(none);
+        QVERIFY2(none->body.contains(u"The camera is"_s) && none->body.endsWith(u"no picture"_s), qPrintable(none->body));
+
         QTest::qWait(std::max<int>(0, 20000 - int(sinceStart.elapsed())));
         QCOMPARE(m_phone.countAfter(isMotionAlert, 0), 0);
         QVERIFY(m_camera->start(port));
@@ -227,6 +232,14 @@ private Q_SLOTS:
         qInfo("first motion alert with its picture %lld ms after the camera came up", qint64(sinceCamera.elapsed()));
         const auto picture = m_phone.download(alert->oobUrl);
         QVERIFY2(picture && picture->startsWith("\xff\xd8"), picture ? "not a JPEG" : qPrintable(picture.error()));
+
+        // the camera goes away: `snapshot` says so and labels the last picture with the time it was taken
+        m_camera->kill();
+        QVERIFY(QTest::qWaitFor([&] { return !statusLine(u"camera: "_s).startsWith(u"camera: streaming"_s); }, 15000));
+        const auto last = ask(u"snapshot"_s, {u"The camera is"_s, u"The camera sends no new pictures"_s});
+        QVERIFY(last);
+        QVERIFY2(last->body.contains(u"here is the last picture, taken at "_s), qPrintable(last->body));
+        QVERIFY(m_phone.waitFor([&](const PhoneMessage &m) { return m.received >= last->received && !m.oobUrl.isEmpty(); }, 10000));
     }
 
     // The storage card is full (a 3 MB tmpfs filled to the last byte). The owner is told once; `arm` says the setting
