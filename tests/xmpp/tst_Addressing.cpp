@@ -193,6 +193,12 @@ private Q_SLOTS:
         QTest::newRow("full: no keyword") << me << full << "chat" << false << "" << "status" << "alarm" << true << Action::Execute << "status";
         QTest::newRow("full: ours") << me << full << "chat" << false << "" << "garage temp" << "shed" << true << Action::Execute << "temp";
         QTest::newRow("full: another resource") << me << shedJid << "chat" << false << "" << "status" << "shed" << true << Action::Ignore << "";
+        // to a sibling's full JID: the server hands it to us only once that resource is offline
+        QTest::newRow("shed's resource, shed offline") << me << shedJid << "chat" << false << "" << "status" << "shed:off" << true << Action::Offline << "shed";
+        QTest::newRow("shed's resource, shed offline, alarm lowest") << me << shedJid << "chat" << false << "" << "status" << "alarm,shed:off" << true << Action::Relay << "alarm";
+        QTest::newRow("shed's resource, shed offline, ours") << me << shedJid << "chat" << false << "" << "garage status" << "alarm,shed:off" << true << Action::Execute << "status";
+        QTest::newRow("shed's resource, shed offline, alarm's") << me << shedJid << "chat" << false << "" << "alarm status" << "alarm,shed:off" << true << Action::Relay << "alarm";
+        QTest::newRow("an unknown resource") << me << kOwnBare + QStringLiteral("/barn") << "chat" << false << "" << "status" << "shed" << true << Action::Ignore << "";
         // relayed by shed
         QTest::newRow("relayed: ours") << shedJid << full << "chat" << false << me << "garage status" << "shed" << true << Action::Execute << "status";
         QTest::newRow("relayed: no keyword") << shedJid << full << "chat" << false << me << "status" << "shed" << true << Action::Hint << "";
@@ -277,6 +283,9 @@ private Q_SLOTS:
         QTest::newRow("three, everyone: status") << three << three << "" << "status" << "m1" << "garage:hint";
         QTest::newRow("shed offline, everyone: shed status") << "garage,shed:off,sprinkler" << "garage,sprinkler" << "" << "shed status" << "m1" << "garage:offline";
         QTest::newRow("shed offline, sprinkler highest: shed status") << "garage,shed:off,sprinkler" << "sprinkler" << "" << "shed status" << "m1" << "garage:offline";
+        QTest::newRow("shed offline, phone still on shed: status") << "garage,shed:off,sprinkler" << "garage,sprinkler" << "shed" << "status" << "m1" << "garage:offline";
+        QTest::newRow("shed offline, phone still on shed, sprinkler gets it: status") << "garage,shed:off,sprinkler" << "sprinkler" << "shed" << "status" << "m1" << "garage:offline";
+        QTest::newRow("shed offline, phone still on shed: sprinkler status") << "garage,shed:off,sprinkler" << "garage,sprinkler" << "shed" << "sprinkler status" << "m1" << "sprinkler:execute";
         QTest::newRow("shed offline, phone on sprinkler: shed status") << "garage,shed:off,sprinkler" << "sprinkler" << "sprinkler" << "shed status" << "m1" << "sprinkler:offline";
     }
     void exactlyOneAnswer()

@@ -149,6 +149,28 @@ AddressingDecision &route(AddressingDecision &d, const QString &body, const Addr
     return answeredByLowest(d, c, route, Action::Hint);
 }
 
+// Written to another appliance's full JID: the server hands it to us only when that resource is offline (it then
+// routes it as if to the bare JID). A name in it still counts; without one it was for the offline appliance.
+// via: Bare as the server handed it to us, or Relayed by the sibling it handed it to.
+AddressingDecision &toAnotherResource(AddressingDecision &d, const QString &body, const QString &resource,
+                                      const AddressingContext &c, Route via)
+{
+    const auto left = std::ranges::find_if(c.siblings, [&](const Sibling &s) { return s.resource == resource; });
+    if (left == c.siblings.end() || left->online)
+        return ignore(d, QStringLiteral("addressed to resource %1").arg(resource));
+    const Sibling *named = namedSibling(body, c);
+    if (!afterLeadingWord(body, c.keyword).isNull() || (named && named->online))
+        return route(d, body, c, via);
+    d.offlineKeyword = named ? named->keyword : left->keyword;
+    d.offlineSince = named ? named->offlineSince : left->offlineSince;
+    return answeredByLowest(d, c, via, Action::Offline);
+}
+
+bool isOfflineSibling(const QString &resource, const AddressingContext &c)
+{
+    return std::ranges::any_of(c.siblings, [&](const Sibling &s) { return s.resource == resource && !s.online; });
+}
+
 bool ignoredType(const QString &type)
 {
     return type == QLatin1String("error") || type == QLatin1String("headline") || type == QLatin1String("groupchat");
@@ -183,6 +205,8 @@ AddressingDecision decideRelayed(const IncomingMessage &m, const AddressingConte
     d.messageId = f.id;
     d.body = body;
     d.relayed = true;
+    if (const QString addressed = resourceOf(f.to); isOfflineSibling(addressed, c))
+        return toAnotherResource(d, body, addressed, c, Route::Relayed);
     return route(d, body, c, Route::Relayed);
 }
 
@@ -246,7 +270,7 @@ AddressingDecision decideAddressing(const IncomingMessage &m, const AddressingCo
     if (resource.isEmpty())
         return route(d, body, c, Route::Bare);
     if (resource != c.ownResource)
-        return ignore(d, QStringLiteral("addressed to resource %1").arg(resource));
+        return toAnotherResource(d, body, resource, c, Route::Bare);
     return route(d, body, c, Route::Full);
 }
 
