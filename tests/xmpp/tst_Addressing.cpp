@@ -360,7 +360,7 @@ private Q_SLOTS:
         QCOMPARE(d.all().at(0).offlineSince, at);
         d.offline(QStringLiteral("shed"), at.addSecs(60)); // a second unavailable keeps the first time
         QCOMPARE(d.all().at(0).offlineSince, at);
-        d.forgetOnline(); // our link went down: who is online is learnt again, who was offline stays known
+        d.forgetOnline(); // a new session of ours: who is online is learnt again, who was offline stays known
         QCOMPARE(d.all().size(), 1);
         QCOMPARE(d.all().at(0).keyword, QStringLiteral("shed"));
         d.online(QStringLiteral("shed2"), 0, QStringLiteral("shed")); // back under another resource

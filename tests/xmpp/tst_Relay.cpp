@@ -2,10 +2,11 @@
 // independent client (slixmpp) as the owner's phone: every appliance is reachable by its keyword whether the server
 // delivers a bare-JID message to everyone (equal priorities) or to the highest priority only, and whichever resource
 // the phone writes to; each command runs once and is answered once; a bare command without a name gets exactly one
-// hint; an appliance that went offline is said to be; forwarded wrappers are trusted only from our own account and
+// hint; an appliance that went offline is said to be; a resumed stream keeps the siblings; forwarded wrappers are trusted only from our own account and
 // only with an owner inside, and a relayed command is never relayed again.
 #include "Phone.h"
 #include "ProsodyServer.h"
+#include "TcpProxy.h"
 #include "xmpp/XmppLink.h"
 
 #include <QDateTime>
@@ -69,7 +70,7 @@ private:
     }
 
     // An appliance with a `status` command that answers "<keyword> is fine" and counts its runs.
-    void startAppliance(const QString &keyword, int priority, const QString &resource = {})
+    void startAppliance(const QString &keyword, int priority, const QString &resource = {}, quint16 port = 0)
     {
         XmppConfig c;
         c.jid = bare();
@@ -78,7 +79,7 @@ private:
         c.keyword = keyword;
         c.priority = priority;
         c.host = QStringLiteral("127.0.0.1");
-        c.port = m_server->port();
+        c.port = port ? port : m_server->port();
         c.caFile = m_server->caFile();
         c.owners = {m_server->jid(QStringLiteral("me"))};
         c.commandsPerMinute = 1000;
@@ -287,6 +288,26 @@ private Q_SLOTS:
         QVERIFY2(help->body.contains(QStringLiteral("Appliances online on this account: garage, shed (this one), sprinkler")),
                  qPrintable(help->body));
         QCOMPARE(help->from, full(QStringLiteral("shed")));
+    }
+
+    // garage's connection breaks and its XEP-0198 stream is resumed: the server does not send the siblings' presences
+    // again, so garage must still know shed and relay to it.
+    void relaysAfterAResumedStream()
+    {
+        TcpProxy proxy(QHostAddress::LocalHost, kPort);
+        QString error;
+        QVERIFY2(proxy.listen(&error), qPrintable(error));
+        startAppliance(QStringLiteral("garage"), 5, {}, proxy.port());
+        startAppliance(QStringLiteral("shed"), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(allKnowEachOther(), 15000);
+        QVERIFY(startPhone());
+        proxy.cut();
+        QTRY_VERIFY_WITH_TIMEOUT(!link(QStringLiteral("garage")).isConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(link(QStringLiteral("garage")).isConnected(), 30000);
+        QVERIFY2(link(QStringLiteral("garage")).isStreamResumed(), "garage logged in again instead of resuming");
+        QCOMPARE(link(QStringLiteral("garage")).siblings(), QStringList{QStringLiteral("shed")});
+        eachAnsweredOnceByName();
+        QCOMPARE(link(QStringLiteral("garage")).relaysSent(), 1);
     }
 
     // Forwarded wrappers are trusted from our own account only, with an owner inside, and are never relayed again.

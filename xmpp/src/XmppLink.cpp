@@ -155,8 +155,11 @@ QXmppPresence XmppLink::presence() const
 
 void XmppLink::onConnected()
 {
-    m_siblings.forgetOnline();
     const auto streamState = m_client->streamManagementState();
+    // a new session is sent every sibling's presence again; a resumed one is not (the server kept it, and sends what
+    // changed meanwhile), so what we knew stays
+    if (streamState != QXmppClient::ResumedStream)
+        m_siblings.forgetOnline();
     const char *stream = "without stream management";
     switch (streamState) {
     case QXmppClient::NoStreamManagement: break;
@@ -177,7 +180,6 @@ void XmppLink::onConnected()
 
 void XmppLink::onDisconnected()
 {
-    m_siblings.forgetOnline();
     qCInfo(lcXmpp) << "disconnected";
     Q_EMIT connectedChanged(false);
 }

@@ -19,7 +19,7 @@ public:
     void online(const QString &resource, int priority, const QString &keyword);
     // An unavailable presence from it.
     void offline(const QString &resource, const QDateTime &at);
-    // Our own link went down: who is online is unknown until their presences come again; who was already offline
+    // We start a new session: who is online is unknown until their presences come again; who was already offline
     // stays known.
     void forgetOnline();
 
