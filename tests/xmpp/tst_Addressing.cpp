@@ -183,6 +183,9 @@ private Q_SLOTS:
         QTest::newRow("bare: no keyword, lowest by keyword") << me << bare << "chat" << false << "" << "status" << "aaa=zed" << true << Action::Hint << "";
         QTest::newRow("bare: no keyword, alone") << me << bare << "chat" << false << "" << "status" << "" << true << Action::Execute << "status";
         QTest::newRow("bare: no keyword, the others offline") << me << bare << "chat" << false << "" << "status" << "shed:off" << true << Action::Execute << "status";
+        QTest::newRow("bare: a negative priority counts") << me << bare << "chat" << false << "" << "status" << "low" << true << Action::Hint << "";
+        QTest::newRow("bare: a negative priority, relay off") << me << bare << "chat" << false << "" << "status" << "low" << false << Action::Execute << "status";
+        QTest::newRow("bare: relayed to a negative priority") << me << bare << "chat" << false << "" << "low status" << "low" << true << Action::Relay << "low";
         QTest::newRow("bare: unknown name") << me << bare << "chat" << false << "" << "barn status" << "shed" << true << Action::Hint << "";
         QTest::newRow("bare: stranger") << "eve@evil.org/x" << bare << "chat" << false << "" << "shed status" << "shed" << true << Action::Ignore << "";
         QTest::newRow("bare: delayed") << me << bare << "chat" << true << "" << "shed status" << "shed" << true << Action::Ignore << "";
@@ -238,7 +241,11 @@ private Q_SLOTS:
             m.forwarded = ForwardedMessage{inner, kOwnBare, body, QStringLiteral("m1"), QStringLiteral("chat"),
                                            QDateTime::currentDateTimeUtc()};
         }
-        const auto d = decideAddressing(m, contextFor(QStringLiteral("garage"), siblingsFrom(siblings), relay));
+        QList<Sibling> others = siblingsFrom(siblings);
+        for (Sibling &s : others) // "low" has a negative priority: it never gets a bare-JID message from the server
+            if (s.keyword == QLatin1String("low"))
+                s.priority = -1;
+        const auto d = decideAddressing(m, contextFor(QStringLiteral("garage"), others, relay));
         QVERIFY2(d.action == action, qPrintable(actionName(d.action) + QStringLiteral(": ") + d.reason));
         switch (action) {
         case Action::Execute: QCOMPARE(d.command, detail); break;

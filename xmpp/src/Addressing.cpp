@@ -100,10 +100,10 @@ AddressingDecision &relay(AddressingDecision &d, const QString &resource, const 
 
 // Something the whole account answers (a hint, "shed is offline"): exactly one answer whoever received it. The
 // lowest name answers; any other receiver relays it to the lowest name, which deduplicates.
-AddressingDecision &answeredByLowest(AddressingDecision &d, const AddressingContext &c, Route route, Action action)
+AddressingDecision &answeredByLowest(AddressingDecision &d, const AddressingContext &c, Route via, Action action)
 {
     const Name lowest = everyone(c).value(0);
-    if (route == Route::Relayed || lowest.self) {
+    if (via == Route::Relayed || lowest.self) {
         d.action = action;
         return d;
     }
@@ -112,8 +112,8 @@ AddressingDecision &answeredByLowest(AddressingDecision &d, const AddressingCont
     return relay(d, lowest.resource, QStringLiteral("the lowest name, %1, answers it").arg(lowest.keyword));
 }
 
-// The body of an owner's message that reached us by route: execute, relay, hint or tell that an appliance is offline.
-AddressingDecision &route(AddressingDecision &d, const QString &body, const AddressingContext &c, Route route)
+// An owner's message that reached us via a route: execute, relay, hint, or tell that an appliance is offline.
+AddressingDecision &route(AddressingDecision &d, const QString &body, const AddressingContext &c, Route via)
 {
     if (const QString rest = afterLeadingWord(body, c.keyword); !rest.isNull()) {
         d.action = Action::Execute;
@@ -124,19 +124,20 @@ AddressingDecision &route(AddressingDecision &d, const QString &body, const Addr
         if (!s->online) {
             d.offlineKeyword = s->keyword;
             d.offlineSince = s->offlineSince;
-            if (route != Route::Bare) {
+            if (via != Route::Bare) {
                 d.action = Action::Offline;
                 return d;
             }
-            return answeredByLowest(d, c, route, Action::Offline);
+            return answeredByLowest(d, c, via, Action::Offline);
         }
-        if (route == Route::Relayed)
-            return ignore(d, QStringLiteral("relayed, but for %1: a relayed message is never relayed again").arg(s->keyword));
+        if (via == Route::Relayed)
+            return ignore(d, QStringLiteral("relayed, but for %1: a relayed message is never relayed again")
+                                 .arg(s->keyword));
         if (!c.relay)
             return ignore(d, QStringLiteral("for %1 (relay is off)").arg(s->keyword));
         return relay(d, s->resource, QStringLiteral("for %1").arg(s->keyword));
     }
-    if (route == Route::Full) {
+    if (via == Route::Full) {
         d.action = Action::Execute;
         d.command = body;
         return d;
@@ -146,7 +147,7 @@ AddressingDecision &route(AddressingDecision &d, const QString &body, const Addr
         d.command = body;
         return d;
     }
-    return answeredByLowest(d, c, route, Action::Hint);
+    return answeredByLowest(d, c, via, Action::Hint);
 }
 
 // Written to another appliance's full JID: the server hands it to us only when that resource is offline (it then
@@ -244,8 +245,16 @@ QString offlineText(const QString &keyword, const QDateTime &since, const QDateT
         .arg(keyword, local.toString(today ? QStringLiteral("HH:mm") : QStringLiteral("yyyy-MM-dd HH:mm")));
 }
 
-AddressingDecision decideAddressing(const IncomingMessage &m, const AddressingContext &c)
+AddressingDecision decideAddressing(const IncomingMessage &m, const AddressingContext &context)
 {
+    AddressingContext withoutRelay;
+    if (!context.relay) {
+        // a negative priority never gets a bare-JID message: without relaying such an appliance cannot be reached
+        // that way, so it does not count (as before relaying existed)
+        withoutRelay = context;
+        withoutRelay.siblings.removeIf([](const Sibling &s) { return s.online && s.priority < 0; });
+    }
+    const AddressingContext &c = context.relay ? context : withoutRelay;
     AddressingDecision d;
     d.prefixReplies = othersOnline(c);
     if (m.forwarded)
