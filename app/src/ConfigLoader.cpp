@@ -69,6 +69,7 @@ void readXmpp(IniSection s, XmppConfig &c)
     c.requireKeyword = policy == QLatin1String("always") ? KeywordPolicy::Always
                        : policy == QLatin1String("never") ? KeywordPolicy::Never
                                                           : KeywordPolicy::Auto;
+    c.relay = s.boolean(QStringLiteral("relay"), c.relay);
     c.commandsPerMinute = s.integer(QStringLiteral("commands_per_minute"), c.commandsPerMinute, 1, 600);
     c.uploadService = s.text(QStringLiteral("upload_service"), c.uploadService);
     c.uploadTimeout = std::chrono::seconds(

@@ -59,6 +59,7 @@ private Q_SLOTS:
         QCOMPARE(c.xmpp.effectiveKeyword(), QStringLiteral("garage"));
         QVERIFY(c.xmpp.requireTls);
         QVERIFY(!c.xmpp.insecure);
+        QVERIFY(c.xmpp.relay);
         QCOMPARE(c.camera.analysisFps, 10);
         QCOMPARE(c.motion.eventGap, 10s);
         QCOMPARE(c.temperature.lowCelsius, std::optional<double>(2.0));
@@ -72,7 +73,7 @@ private Q_SLOTS:
             kMinimal
             + "[motion]\nevent_gap = 2.5\nmask = 0,0 0.5,0 0.5,0.5 | 0.6,0.6 1,0.6 1,1\n"
               "[temperature]\nsource = ds18b20:28-000005e2fdc3\nlow = off\nhigh = 40\n"
-              "[xmpp]\nowners = Me@Example.org, wife@example.org\nrequire_keyword = always\n"
+              "[xmpp]\nowners = Me@Example.org, wife@example.org\nrequire_keyword = always\nrelay = false\n"
               "[alerts]\ncamera_lost_seconds = 5\n"));
         QVERIFY2(result.ok(), qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
         QCOMPARE(result.config.motion.eventGap, 2500ms);
@@ -83,6 +84,7 @@ private Q_SLOTS:
         QCOMPARE(result.config.xmpp.owners,
                  (QStringList{QStringLiteral("me@example.org"), QStringLiteral("wife@example.org")}));
         QVERIFY(result.config.xmpp.requireKeyword == KeywordPolicy::Always);
+        QVERIFY(!result.config.xmpp.relay);
         QCOMPARE(result.config.alerts.cameraLostAfter, 5s);
     }
 
@@ -118,6 +120,7 @@ private Q_SLOTS:
         QTest::newRow("port not a number") << QByteArray("[xmpp]\nport = abc\n") << "xmpp/port";
         QTest::newRow("port out of range") << QByteArray("[xmpp]\nport = 70000\n") << "xmpp/port";
         QTest::newRow("bool") << QByteArray("[xmpp]\nrequire_tls = maybe\n") << "xmpp/require_tls";
+        QTest::newRow("relay not a boolean") << QByteArray("[xmpp]\nrelay = sometimes\n") << "xmpp/relay";
         QTest::newRow("owner not a jid") << QByteArray("[xmpp]\nowners = me\n") << "xmpp/owners";
         QTest::newRow("resource with slash") << QByteArray("[xmpp]\nresource = a/b\n") << "xmpp/resource";
         QTest::newRow("choice") << QByteArray("[xmpp]\nrequire_keyword = sometimes\n") << "xmpp/require_keyword";

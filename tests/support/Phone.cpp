@@ -23,10 +23,12 @@ bool Phone::start(const QString &jid, const QString &password, const ProsodyServ
                     {QStringLiteral(GARAGE_SOURCE_DIR "/tests/support/phone.py"), QStringLiteral("--jid"), jid,
                      QStringLiteral("--password"), password, QStringLiteral("--ca"), server.caFile(),
                      QStringLiteral("--port"), QString::number(server.port())});
-    if (!waitEvent(QStringLiteral("connected"), 20000)) {
+    const auto connected = waitEvent(QStringLiteral("connected"), 20000);
+    if (!connected) {
         *error = QStringLiteral("the phone did not connect: ") + QString::fromUtf8(m_process.readAllStandardError());
         return false;
     }
+    m_jid = connected->value(QStringLiteral("jid")).toString();
     return true;
 }
 
@@ -68,6 +70,13 @@ std::optional<QJsonObject> Phone::waitEvent(const QString &event, int timeoutMs)
 void Phone::send(const QString &to, const QString &body)
 {
     const QJsonObject cmd{{QStringLiteral("cmd"), QStringLiteral("send")}, {QStringLiteral("to"), to}, {QStringLiteral("body"), body}};
+    m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
+    m_process.waitForBytesWritten(1000);
+}
+
+void Phone::sendRaw(const QString &xml)
+{
+    const QJsonObject cmd{{QStringLiteral("cmd"), QStringLiteral("raw")}, {QStringLiteral("xml"), xml}};
     m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
     m_process.waitForBytesWritten(1000);
 }

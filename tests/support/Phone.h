@@ -31,6 +31,10 @@ public:
     ~Phone();
     bool start(const QString &jid, const QString &password, const ProsodyServer &server, QString *error);
     void send(const QString &to, const QString &body);
+    // Writes a stanza as it is (the server still stamps its "from"): what no ordinary client sends.
+    void sendRaw(const QString &xml);
+    // The full JID the phone is bound to (after start()).
+    QString jid() const { return m_jid; }
     QList<PhoneMessage> messages() const { return m_messages; }
     void clear() { m_messages.clear(); }
     // Waits (running the event loop) for a message matching; returns it, or nullopt after timeoutMs.
@@ -54,6 +58,7 @@ private:
     QList<PhonePresence> m_presences;
     QList<QJsonObject> m_events;
     QString m_dir;
+    QString m_jid;
 };
 
 } // namespace garage::test

@@ -3,8 +3,9 @@
 
 Control mode (for C++ tests): one JSON object per line on stdin, events as JSON lines on stdout.
   in:  {"cmd": "send", "to": JID, "body": TEXT} | {"cmd": "download", "url": URL, "path": FILE}
-       | {"cmd": "presence"} | {"cmd": "subscribe", "to": BARE_JID} | {"cmd": "quit"}
-  out: {"event": "connected"} | {"event": "message", "from", "to", "body", "oob_url", "delayed", "id"}
+       | {"cmd": "presence"} | {"cmd": "subscribe", "to": BARE_JID} | {"cmd": "raw", "xml": STANZA} | {"cmd": "quit"}
+       (raw: a stanza written as it is, e.g. a hand-made XEP-0297 wrapper; the server stamps its "from")
+  out: {"event": "connected", "jid": FULL_JID} | {"event": "message", "from", "to", "body", "oob_url", "delayed", "id"}
        | {"event": "presence", "from", "type", "status"}  (every presence stanza received; type is slixmpp's:
          available/away/.../unavailable/subscribe/subscribed/unsubscribed/unsubscribe)
        | {"event": "downloaded", "url", "path", "bytes", "content_type"} | {"event": "error", "what"}
@@ -49,7 +50,7 @@ class Phone(slixmpp.ClientXMPP):
     async def on_start(self, _):
         self.send_presence()
         await self.get_roster()
-        emit({"event": "connected"})
+        emit({"event": "connected", "jid": str(self.boundjid)})
 
     def on_message(self, msg):
         if msg["type"] not in ("chat", "normal") or not msg["body"]:
@@ -96,6 +97,8 @@ async def control(phone):
                 emit({"event": "error", "what": "download failed: %s" % e})
         elif cmd.get("cmd") == "presence":
             phone.send_presence()
+        elif cmd.get("cmd") == "raw":
+            phone.send_raw(cmd["xml"])
         elif cmd.get("cmd") == "subscribe":
             phone.send_presence(pto=cmd["to"], ptype="subscribe")
         elif cmd.get("cmd") == "quit":

@@ -49,6 +49,9 @@ QString CommandRouter::helpText() const
                      .arg(c.name, c.aliases.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(c.aliases.join(QLatin1String(", "))),
                           c.help);
     lines << QStringLiteral("help — this list");
+    if (m_helpAppendix)
+        if (const QString more = m_helpAppendix(); !more.isEmpty())
+            lines << QString() << more;
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -3,6 +3,7 @@
 #include "AlertDelivery.h"
 #include "ImageSender.h"
 #include "Logging.h"
+#include "RelayStanzas.h"
 #include "XmppConnection.h"
 #include "xmpp/Jid.h"
 #include "xmpp/Outbox.h"
@@ -19,22 +20,6 @@
 #include <QXmppRosterManager.h>
 
 namespace garage {
-namespace {
-
-QString typeName(QXmppMessage::Type type)
-{
-    switch (type) {
-    case QXmppMessage::Error: return QStringLiteral("error");
-    case QXmppMessage::Normal: return QStringLiteral("normal");
-    case QXmppMessage::Chat: return QStringLiteral("chat");
-    case QXmppMessage::GroupChat: return QStringLiteral("groupchat");
-    case QXmppMessage::Headline: return QStringLiteral("headline");
-    }
-    return QStringLiteral("normal");
-}
-
-} // namespace
-
 XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadPool *diskWriter, QObject *parent)
     : QObject(parent),
       m_config(config),
@@ -58,6 +43,7 @@ XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadP
     connect(m_connection.get(), &XmppConnection::disconnected, this, &XmppLink::onDisconnected);
     connect(m_client.get(), &QXmppClient::messageReceived, this, &XmppLink::onMessage);
     connect(m_client.get(), &QXmppClient::presenceReceived, this, &XmppLink::onPresence);
+    m_router.setHelpAppendix([this] { return appliancesOnline(addressingContext()); });
     if (auto *roster = m_client->findExtension<QXmppRosterManager>())
         connect(roster, &QXmppRosterManager::subscriptionRequestReceived, this,
                 [this, roster](const QString &bare, const QXmppPresence &) {
@@ -163,13 +149,17 @@ QXmppPresence XmppLink::presence() const
     QXmppPresence p(QXmppPresence::Available);
     p.setPriority(m_config.priority);
     p.setStatusText(m_statusText);
+    p.setExtensions({applianceElement(m_config.effectiveKeyword())}); // siblings learn our keyword
     return p;
 }
 
 void XmppLink::onConnected()
 {
-    m_siblings.clear();
     const auto streamState = m_client->streamManagementState();
+    // a new session is sent every sibling's presence again; a resumed one is not (the server kept it, and sends what
+    // changed meanwhile), so what we knew stays
+    if (streamState != QXmppClient::ResumedStream)
+        m_siblings.forgetOnline();
     const char *stream = "without stream management";
     switch (streamState) {
     case QXmppClient::NoStreamManagement: break;
@@ -190,7 +180,6 @@ void XmppLink::onConnected()
 
 void XmppLink::onDisconnected()
 {
-    m_siblings.clear();
     qCInfo(lcXmpp) << "disconnected";
     Q_EMIT connectedChanged(false);
 }
@@ -202,33 +191,58 @@ void XmppLink::onPresence(const QXmppPresence &p)
     const QString resource = resourceOf(p.from());
     if (resource.isEmpty() || resource == m_config.resource)
         return;
-    m_siblings.removeAll(resource);
-    if (p.type() == QXmppPresence::Available && p.priority() >= 0)
-        m_siblings << resource;
+    if (p.type() == QXmppPresence::Available) {
+        m_siblings.online(resource, p.priority(), applianceKeyword(p));
+    } else if (p.type() == QXmppPresence::Unavailable) {
+        m_siblings.offline(resource, QDateTime::currentDateTime());
+        qCInfo(lcXmpp) << "sibling" << resource << "went offline";
+    }
 }
 
 AddressingContext XmppLink::addressingContext() const
 {
-    return {m_config.jid.toLower(), m_config.resource, m_config.effectiveKeyword().toLower(), m_config.owners, m_siblings,
-            m_config.requireKeyword};
+    return {m_config.jid.toLower(), m_config.resource, m_config.effectiveKeyword().toLower(), m_config.owners,
+            m_siblings.all(), m_config.requireKeyword, m_config.relay};
 }
 
 void XmppLink::onMessage(const QXmppMessage &message)
 {
-    IncomingMessage in{message.from(), message.to(), message.body(), typeName(message.type()), message.stamp().isValid()};
+    const IncomingMessage in = incomingMessage(message);
     const AddressingContext context = addressingContext();
     const AddressingDecision d = decideAddressing(in, context);
+    if (d.action == AddressingDecision::Action::Ignore) {
+        if (!in.body.isEmpty() || in.forwarded)
+            qCDebug(lcXmpp) << "ignored a message from" << in.from << ":" << d.reason;
+        return;
+    }
+    // the server may have delivered it to us and a sibling relayed it too: it is handled once
+    if (!m_recent.firstTime(d.sender, d.messageId, d.body, std::chrono::steady_clock::now())) {
+        ++m_duplicatesDropped;
+        qCDebug(lcXmpp) << "dropped a copy of a message from" << d.sender << "already handled"
+                        << (d.relayed ? "(relayed by a sibling)" : "(delivered by the server)");
+        return;
+    }
     const QString prefix = d.prefixReplies ? QStringLiteral("[%1] ").arg(m_config.effectiveKeyword()) : QString();
     switch (d.action) {
     case AddressingDecision::Action::Ignore:
-        if (!in.body.isEmpty())
-            qCDebug(lcXmpp) << "ignored a message from" << bareJidOf(in.from) << ":" << d.reason;
+        return;
+    case AddressingDecision::Action::Relay: {
+        const QString to = m_config.jid + QLatin1Char('/') + d.relayTo;
+        qCInfo(lcXmpp).noquote() << "relaying a message from" << d.sender << "to" << to << "(" + d.reason + ")";
+        ++m_relaysSent;
+        m_client->send(forwardedMessage(to, message, QDateTime::currentDateTimeUtc()));
+        return;
+    }
+    case AddressingDecision::Action::Offline:
+        sendText(d.sender, prefix + offlineText(d.offlineKeyword, d.offlineSince, QDateTime::currentDateTime()));
         return;
     case AddressingDecision::Action::Hint:
-        sendText(message.from(), sharedAccountHint(context));
+        sendText(d.sender, sharedAccountHint(context));
         return;
     case AddressingDecision::Action::Execute:
-        m_router.dispatch(message.from(), d.command, Replier(this, message.from(), prefix), std::chrono::steady_clock::now());
+        if (d.relayed)
+            qCInfo(lcXmpp).noquote() << "executing a command from" << d.sender << "relayed by" << resourceOf(in.from);
+        m_router.dispatch(d.sender, d.command, Replier(this, d.sender, prefix), std::chrono::steady_clock::now());
         return;
     }
 }

@@ -55,6 +55,8 @@ public:
     // after boot, which must neither lift nor extend the limit).
     bool dispatch(const QString &sender, const QString &text, const Replier &reply, std::chrono::steady_clock::time_point now);
     QString helpText() const;
+    // A paragraph `help` adds after the commands when it returns text (the appliances on a shared account).
+    void setHelpAppendix(std::function<QString()> appendix) { m_helpAppendix = std::move(appendix); }
 
 private:
     struct Command {
@@ -72,6 +74,7 @@ private:
     QList<Command> m_commands;
     int m_perMinute;
     QHash<QString, SenderWindow> m_windows;
+    std::function<QString()> m_helpAppendix;
 };
 
 } // namespace garage

@@ -24,6 +24,7 @@ struct XmppConfig {
     QString caFile;                                // a self-hosted server's own CA
     QStringList owners;                            // bare JIDs allowed to command and to receive alerts
     KeywordPolicy requireKeyword = KeywordPolicy::Auto;
+    bool relay = true;                             // forward commands for a sibling appliance to it (and accept theirs)
     int commandsPerMinute = 10;                    // per sender, then one "slow down"
     QString uploadService;                         // XEP-0363 service JID; empty: discovered
     std::chrono::seconds uploadTimeout{60};        // for each stage of one picture (slot request, transfer), then it is kept instead

@@ -1,12 +1,14 @@
 // The appliance's XMPP link. It only wires its parts: XmppConnection (connect, deadline, backoff, conflict, TLS),
 // AlertDelivery (the durable outbox, delivered to every owner in order, confirmed by the server), ImageSender
-// (upload + OOB, pictures kept when they cannot be sent); presence, sibling appliances on a shared account,
-// presence subscriptions and owner-only commands stay here.
+// (upload + OOB, pictures kept when they cannot be sent); presence, sibling appliances on a shared account (learnt
+// from presences, commands for them relayed to them), presence subscriptions and owner-only commands stay here.
 #pragma once
 
 #include "xmpp/Addressing.h"
 #include "xmpp/CommandRouter.h"
 #include "xmpp/OutgoingAlert.h"
+#include "xmpp/RecentMessages.h"
+#include "xmpp/SiblingDirectory.h"
 #include "xmpp/XmppConfig.h"
 
 #include <QDateTime>
@@ -53,7 +55,11 @@ public:
     bool isStreamResumed() const;
     QString serverName() const;
     // The other appliances online on our account (their resources): on a shared account, commands need a keyword.
-    QStringList siblings() const { return m_siblings; }
+    QStringList siblings() const { return m_siblings.onlineResources(); }
+    // Commands this link forwarded to a sibling (XEP-0297), and owners' messages it dropped as already handled (the
+    // server delivered one and a sibling relayed it too).
+    int relaysSent() const { return m_relaysSent; }
+    int duplicatesDropped() const { return m_duplicatesDropped; }
     int pendingAlerts() const;
     int connectAttempts() const;
     // What keeps the link from working, for `status` ("replaced by another client with resource 'garage'; retrying
@@ -94,7 +100,10 @@ private:
     std::unique_ptr<AlertDelivery> m_delivery;
     CommandRouter m_router;
     QString m_statusText;
-    QStringList m_siblings; // other online resources of our account
+    SiblingDirectory m_siblings; // the other appliances of our account
+    RecentMessages m_recent;     // owners' messages handled lately: each is answered once
+    int m_relaysSent = 0;
+    int m_duplicatesDropped = 0;
     bool m_running = false; // start() called, stop() not since
     bool m_loading = false; // the outbox is being read on the disk writer
 };
