@@ -1,5 +1,7 @@
 #include "IniSection.h"
 
+#include "camera/UrlCredentials.h"
+
 namespace garage {
 
 IniSection::IniSection(const QSettings &settings, const QString &name, ConfigRecord &record)
@@ -22,9 +24,11 @@ QString IniSection::raw(const QString &key)
     return value.toString().trimmed();
 }
 
-void IniSection::show(const QString &key, const QString &value)
+// Whatever is shown or reported goes through the credential mask: any key may hold a URL with a password in it.
+void IniSection::show(const QString &key, const QString &shown)
 {
     const QString prefix = path(key) + QLatin1String(" = ");
+    const QString value = maskUrlCredentials(shown);
     for (QString &line : m_record.effective) {
         if (line.startsWith(prefix)) {
             line = prefix + value;
@@ -36,12 +40,12 @@ void IniSection::show(const QString &key, const QString &value)
 
 void IniSection::fail(const QString &key, const QString &value, const QString &message)
 {
-    m_record.errors << ConfigIssue{path(key), value, message};
+    m_record.errors << ConfigIssue{path(key), maskUrlCredentials(value), maskUrlCredentials(message)};
 }
 
 void IniSection::warn(const QString &key, const QString &value, const QString &message)
 {
-    m_record.warnings << ConfigIssue{path(key), value, message};
+    m_record.warnings << ConfigIssue{path(key), maskUrlCredentials(value), maskUrlCredentials(message)};
 }
 
 QString IniSection::text(const QString &key, const QString &fallback)

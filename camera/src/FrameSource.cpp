@@ -4,8 +4,8 @@
 #include "camera/LumaExtractor.h"
 #include "camera/MjpegStreamParser.h"
 #include "camera/SnapshotEncoder.h"
+#include "camera/UrlCredentials.h"
 
-#include <QUrl>
 #include <QVariant>
 #include <QVideoFrame>
 #include <array>
@@ -24,7 +24,7 @@ FrameSource::FrameSource(const CameraConfig &config, QObject *parent)
     , m_pacer(config.analysisFps)
 {
     // never log a password embedded in an rtsp/http URL
-    m_displaySource = QUrl(config.source).toDisplayString(QUrl::RemovePassword);
+    m_displaySource = maskUrlCredentials(config.source);
     m_clock.start();
     m_stallTimer.setSingleShot(true);
     m_stallTimer.setInterval(std::max(std::chrono::milliseconds(std::chrono::seconds(1)),
@@ -274,8 +274,10 @@ void FrameSource::scheduleReconnect()
     Q_EMIT reconnectScheduled(delay, m_backoff.attempts());
 }
 
-void FrameSource::setState(State state, const QString &reason)
+void FrameSource::setState(State state, const QString &givenReason)
 {
+    // a player's or the network's error text may repeat the URL as written: it reaches the log and `status`
+    const QString reason = maskUrlCredentials(givenReason);
     if (state == m_state && reason == m_reason)
         return;
     const bool changed = state != m_state;
