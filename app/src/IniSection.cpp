@@ -2,6 +2,8 @@
 
 #include "camera/UrlCredentials.h"
 
+#include <cmath>
+
 namespace garage {
 
 IniSection::IniSection(const QSettings &settings, const QString &name, ConfigRecord &record)
@@ -164,10 +166,15 @@ std::chrono::milliseconds IniSection::seconds(const QString &key, std::chrono::m
         const QString value = raw(key);
         bool ok = false;
         const double parsed = value.toDouble(&ok);
-        const auto ms = std::chrono::milliseconds(qRound64(parsed * 1000.0));
-        if (!ok || ms < min || ms > max)
-            fail(key, value,
-                 QStringLiteral("expected seconds from %1 to %2").arg(min.count() / 1000.0).arg(max.count() / 1000.0));
+        const QString expected =
+            QStringLiteral("expected seconds from %1 to %2").arg(min.count() / 1000.0).arg(max.count() / 1000.0);
+        // checked before rounding: qRound64 of nan, inf or anything beyond 64 bits is undefined behaviour
+        if (ok && !std::isfinite(parsed))
+            fail(key, value, expected + QStringLiteral(" (not a finite number)"));
+        else if (!ok || !(parsed * 1000.0 >= double(min.count()) - 0.5 && parsed * 1000.0 <= double(max.count()) + 0.5))
+            fail(key, value, expected);
+        else if (const auto ms = std::chrono::milliseconds(qRound64(parsed * 1000.0)); ms < min || ms > max)
+            fail(key, value, expected);
         else
             result = ms;
     } else {

@@ -141,6 +141,10 @@ private Q_SLOTS:
         QTest::newRow("read timeout 0") << QByteArray("[temperature]\nread_timeout_seconds = 0\n") << "temperature/read_timeout_seconds";
         QTest::newRow("read timeout text") << QByteArray("[temperature]\nread_timeout_seconds = x\n") << "temperature/read_timeout_seconds";
         QTest::newRow("missing jid") << QByteArray("[xmpp]\njid =\n") << "xmpp/jid";
+        QTest::newRow("seconds nan") << QByteArray("[motion]\nevent_gap = nan\n") << "motion/event_gap";
+        QTest::newRow("seconds inf") << QByteArray("[alerts]\ncooldown_seconds = inf\n") << "alerts/cooldown_seconds";
+        QTest::newRow("seconds -inf") << QByteArray("[camera]\nstall_seconds = -inf\n") << "camera/stall_seconds";
+        QTest::newRow("seconds beyond 64 bits") << QByteArray("[motion]\nabsorb_seconds = 1e300\n") << "motion/absorb_seconds";
     }
 
     void badValue()
@@ -151,6 +155,26 @@ private Q_SLOTS:
         QVERIFY(!result.ok());
         QVERIFY2(keysOf(result.errors).contains(key), qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
         QVERIFY(!result.errors.first().message.isEmpty());
+    }
+
+    // qRound64 of nan or inf is undefined behaviour: such a value is refused before rounding, with a reason that
+    // says what is wrong with it (before the fix it only failed the range check by the accident of the rounding).
+    void secondsNotFinite_data()
+    {
+        QTest::addColumn<QByteArray>("extra");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("nan") << QByteArray("[motion]\nevent_gap = nan\n") << "motion/event_gap";
+        QTest::newRow("inf") << QByteArray("[alerts]\ncooldown_seconds = inf\n") << "alerts/cooldown_seconds";
+        QTest::newRow("-inf") << QByteArray("[temperature]\npoll_seconds = -inf\n") << "temperature/poll_seconds";
+    }
+    void secondsNotFinite()
+    {
+        QFETCH(QByteArray, extra);
+        QFETCH(QString, key);
+        const auto result = ConfigLoader::load(write(kMinimal + extra));
+        QCOMPARE(keysOf(result.errors), QStringList{key});
+        QVERIFY2(result.errors.first().message.contains(QLatin1String("not a finite number")),
+                 qPrintable(result.errors.first().toString()));
     }
 
     void everyErrorIsReported()
