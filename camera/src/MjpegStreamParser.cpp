@@ -100,7 +100,7 @@ bool MjpegStreamParser::seekBoundary()
             return false;
         }
     }
-    const qsizetype at = m_buffer.indexOf(m_boundary, m_pos);
+    const qsizetype at = findBoundary(m_pos);
     if (at < 0) {
         m_pos = std::max(m_pos, m_buffer.size() - m_boundary.size() + 1); // keep a boundary cut in half
         return false;
@@ -157,8 +157,11 @@ std::optional<QByteArray> MjpegStreamParser::readBody(bool *needMore)
         m_state = State::SeekBoundary;
         return part;
     }
-    const qsizetype at = m_buffer.indexOf(m_boundary, m_pos);
+    // the part stays buffered until its boundary comes: each read searches only what it added (and a boundary cut
+    // in half at the end of the previous read), never the whole part again
+    const qsizetype at = findBoundary(std::max(m_pos, m_scanFrom));
     if (at < 0) {
+        m_scanFrom = std::max(m_pos, m_buffer.size() - m_boundary.size() + 1);
         if (m_buffer.size() - m_pos > m_maxPartBytes)
             m_error = QStringLiteral("no boundary within %1 bytes").arg(m_maxPartBytes);
         *needMore = true;
@@ -177,10 +180,18 @@ std::optional<QByteArray> MjpegStreamParser::readBody(bool *needMore)
     return part;
 }
 
+qsizetype MjpegStreamParser::findBoundary(qsizetype from)
+{
+    const qsizetype at = m_buffer.indexOf(m_boundary, from);
+    m_scannedBytes += (at < 0 ? m_buffer.size() : at + m_boundary.size()) - from;
+    return at;
+}
+
 void MjpegStreamParser::compact()
 {
     if (m_pos > 0) {
         m_buffer.remove(0, m_pos);
+        m_scanFrom = std::max<qsizetype>(0, m_scanFrom - m_pos);
         m_pos = 0;
     }
 }

@@ -147,6 +147,21 @@ private Q_SLOTS:
         QVERIFY(parser.next());
     }
 
+    // Without Content-Length a part is buffered until its boundary comes; each read must search only what it added.
+    // 1 MiB in 512-byte reads searched from the part's start each time would be about 1 GiB of searching.
+    void partsWithoutLengthAreSearchedOnce()
+    {
+        const QByteArray body = QByteArray("\xff\xd8", 2) + QByteArray(1024 * 1024, 'x') + QByteArray("\xff\xd9", 2);
+        const QByteArray stream = streamOf({body}, "--frame", false, "\r\n") + "--frame\r\n";
+        MjpegStreamParser parser("frame");
+        const QList<QByteArray> got = parseInChunks(parser, stream, 512);
+        QCOMPARE(got.size(), 1);
+        QVERIFY(got.first() == body);
+        QVERIFY2(parser.scannedBytes() <= 2 * stream.size(),
+                 qPrintable(u"%1 bytes searched for a %2-byte stream: the part is searched again on every read"_s
+                                .arg(parser.scannedBytes()).arg(stream.size())));
+    }
+
     void jpegSizeFromHeader()
     {
         QCOMPARE(jpegImageSize(jpegOf(641, 479, 1)), QSize(641, 479));

@@ -28,18 +28,24 @@ public:
     // Non-empty once the stream cannot be parsed any more (a part or a header block beyond the size limit).
     const QString &error() const { return m_error; }
     qsizetype skippedParts() const { return m_skipped; }
+    // Bytes searched for a boundary so far: stays proportional to the bytes fed, however small the reads (a part
+    // without Content-Length is not searched again from its start on every read).
+    qsizetype scannedBytes() const { return m_scannedBytes; }
 
 private:
     enum class State { SeekBoundary, Headers, Body };
     bool seekBoundary();
     bool readHeaders();
     std::optional<QByteArray> readBody(bool *needMore);
+    qsizetype findBoundary(qsizetype from);
     void compact();
 
     QByteArray m_boundary; // without the leading "--"
     qsizetype m_maxPartBytes;
     QByteArray m_buffer;
     qsizetype m_pos = 0;   // parse position in m_buffer
+    qsizetype m_scanFrom = 0; // a body without Content-Length: where the boundary search goes on (m_buffer index)
+    qsizetype m_scannedBytes = 0;
     State m_state = State::SeekBoundary;
     qsizetype m_contentLength = -1;
     QString m_error;
