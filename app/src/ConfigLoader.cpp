@@ -118,6 +118,8 @@ void readCamera(IniSection s, CameraConfig &c)
         s.seconds(QStringLiteral("stall_seconds"), c.stallTimeout, 1s, 3600s));
     c.jpegQuality = s.integer(QStringLiteral("jpeg_quality"), c.jpegQuality, 1, 100);
     c.snapshotWidth = s.integer(QStringLiteral("snapshot_width"), c.snapshotWidth, 160, 7680);
+    c.maxPictureWidth = s.integer(QStringLiteral("max_picture_width"), c.maxPictureWidth, 16, 65535);
+    c.maxPictureHeight = s.integer(QStringLiteral("max_picture_height"), c.maxPictureHeight, 16, 65535);
 }
 
 void readMotion(IniSection s, MotionConfig &c)

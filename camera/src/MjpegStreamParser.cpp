@@ -196,6 +196,42 @@ void MjpegStreamParser::compact()
     }
 }
 
+bool jpegIsComplete(QByteArrayView jpeg)
+{
+    const auto *d = reinterpret_cast<const uchar *>(jpeg.data());
+    if (!isJpeg(jpeg))
+        return false;
+    // the end-of-image marker closes the last scan; cameras may pad after it (CR, LF, NUL)
+    qsizetype end = jpeg.size();
+    while (end > 0 && (d[end - 1] == '\r' || d[end - 1] == '\n' || d[end - 1] == 0))
+        --end;
+    if (end < 4 || d[end - 2] != 0xFF || d[end - 1] != 0xD9)
+        return false;
+    // ... and it must come after the scan started: an EOI that ends an embedded thumbnail (APPn, before the scan)
+    // is not the picture's. Entropy-coded data stuffs every 0xFF, so the scan holds no marker of its own.
+    qsizetype i = 2;
+    while (i + 3 < end) {
+        if (d[i] != 0xFF)
+            return false;
+        const uchar marker = d[i + 1];
+        if (marker == 0xFF) {
+            ++i;
+            continue;
+        }
+        if (marker == 0xDA)
+            return i + 2 < end - 2;
+        if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+            i += 2;
+            continue;
+        }
+        const int length = (d[i + 2] << 8) | d[i + 3];
+        if (length < 2)
+            return false;
+        i += 2 + length;
+    }
+    return false;
+}
+
 QSize jpegImageSize(QByteArrayView jpeg)
 {
     const auto *d = reinterpret_cast<const uchar *>(jpeg.data());

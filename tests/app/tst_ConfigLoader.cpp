@@ -141,6 +141,7 @@ private Q_SLOTS:
         QTest::newRow("read timeout 0") << QByteArray("[temperature]\nread_timeout_seconds = 0\n") << "temperature/read_timeout_seconds";
         QTest::newRow("read timeout text") << QByteArray("[temperature]\nread_timeout_seconds = x\n") << "temperature/read_timeout_seconds";
         QTest::newRow("missing jid") << QByteArray("[xmpp]\njid =\n") << "xmpp/jid";
+        QTest::newRow("picture limit 0") << QByteArray("[camera]\nmax_picture_width = 0\n") << "camera/max_picture_width";
         QTest::newRow("seconds nan") << QByteArray("[motion]\nevent_gap = nan\n") << "motion/event_gap";
         QTest::newRow("seconds inf") << QByteArray("[alerts]\ncooldown_seconds = inf\n") << "alerts/cooldown_seconds";
         QTest::newRow("seconds -inf") << QByteArray("[camera]\nstall_seconds = -inf\n") << "camera/stall_seconds";

@@ -162,8 +162,43 @@ private Q_SLOTS:
                                 .arg(parser.scannedBytes()).arg(stream.size())));
     }
 
+    // A truncated JPEG decodes with grey fill (libjpeg warns and pads); only one whose end-of-image marker follows
+    // its scan is whole.
+    void completeJpeg_data()
+    {
+        QTest::addColumn<QByteArray>("data");
+        QTest::addColumn<bool>("complete");
+        const QByteArray jpeg = jpegOf(160, 120, 3);
+        const qsizetype scan = jpeg.indexOf("\xff\xda");
+        QTest::newRow("whole") << jpeg << true;
+        QTest::newRow("padded after the end marker") << QByteArray(jpeg + QByteArray("\r\n\0\0", 4)) << true;
+        QTest::newRow("cut in the middle of the scan") << jpeg.first(scan + (jpeg.size() - scan) / 2) << false;
+        QTest::newRow("cut just before the end marker") << jpeg.first(jpeg.size() - 2) << false;
+        QTest::newRow("cut inside the end marker") << jpeg.first(jpeg.size() - 1) << false;
+        QTest::newRow("cut before the scan") << jpeg.first(scan) << false;
+        // an APP segment ending in FF D9 (a thumbnail's end), the data cut right after it: no scan of its own yet
+        const QByteArray thumbnail("\xff\xe1\x00\x06" "ab" "\xff\xd9", 8);
+        QTest::newRow("ends with a thumbnail's end marker") << QByteArray(jpeg.first(2) + thumbnail) << false;
+        QTest::newRow("not a jpeg") << "GIF89a......"_ba << false;
+        QTest::newRow("empty") << QByteArray() << false;
+    }
+    void completeJpeg()
+    {
+        QFETCH(QByteArray, data);
+        QFETCH(bool, complete);
+        QCOMPARE(jpegIsComplete(data), complete);
+    }
+
     void jpegSizeFromHeader()
     {
+        // a forged header: the reader reports it as is (the frame source refuses it before any decode)
+        QByteArray forged = jpegOf(64, 48, 4);
+        const qsizetype sof = forged.indexOf("\xff\xc0");
+        forged[sof + 5] = char(0x75); // height 0x7530 = 30000
+        forged[sof + 6] = char(0x30);
+        forged[sof + 7] = char(0x75); // width
+        forged[sof + 8] = char(0x30);
+        QCOMPARE(jpegImageSize(forged), QSize(30000, 30000));
         QCOMPARE(jpegImageSize(jpegOf(641, 479, 1)), QSize(641, 479));
         QCOMPARE(jpegImageSize(jpegOf(1, 1, 1)), QSize(1, 1));
         const QByteArray jpeg = jpegOf(320, 240, 2);

@@ -54,5 +54,8 @@ private:
 
 // Width and height from a JPEG's frame header (SOFn), without decoding; invalid when the data is not a JPEG.
 QSize jpegImageSize(QByteArrayView jpeg);
+// Whether a JPEG ends with its end-of-image marker after the start of its scan. A truncated one (a camera or a
+// connection that dropped bytes) would decode with grey fill, which the motion analysis would see as change.
+bool jpegIsComplete(QByteArrayView jpeg);
 
 } // namespace garage
