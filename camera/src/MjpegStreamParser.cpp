@@ -4,6 +4,7 @@ namespace garage {
 namespace {
 
 constexpr qsizetype kMaxHeaderBytes = 16 * 1024;
+constexpr qsizetype kMaxBoundaryBytes = 256; // RFC 2046 allows 70; cameras are sloppy, but not by kilobytes
 
 bool isJpeg(QByteArrayView part)
 {
@@ -18,6 +19,8 @@ MjpegStreamParser::MjpegStreamParser(QByteArray boundary, qsizetype maxPartBytes
     while (boundary.startsWith("--"))
         boundary.remove(0, 2);
     m_boundary = boundary;
+    if (m_boundary.size() > kMaxBoundaryBytes) // every read searches back a boundary's length: keep that short
+        m_error = QStringLiteral("a multipart boundary of %1 bytes (at most %2)").arg(m_boundary.size()).arg(kMaxBoundaryBytes);
 }
 
 std::optional<QByteArray> MjpegStreamParser::boundaryFromContentType(QByteArrayView contentType)
@@ -56,6 +59,9 @@ std::optional<QByteArray> MjpegStreamParser::next()
         case State::SeekBoundary:
             progressed = seekBoundary();
             break;
+        case State::BoundaryLine:
+            progressed = readBoundaryLine();
+            break;
         case State::Headers:
             progressed = readHeaders();
             break;
@@ -81,20 +87,30 @@ std::optional<QByteArray> MjpegStreamParser::next()
 bool MjpegStreamParser::seekBoundary()
 {
     if (m_boundary.isEmpty()) {
-        // no boundary announced: the first line that starts with "--" names it
-        for (qsizetype i = m_pos; i + 1 < m_buffer.size(); ++i) {
+        // no boundary announced: the first line that starts with "--" (and is short enough) names it; the search
+        // goes on where the last read stopped
+        const qsizetype from = std::max(m_pos, m_scanFrom);
+        qsizetype i = from;
+        for (; i + 1 < m_buffer.size(); ++i) {
             if (m_buffer[i] != '-' || m_buffer[i + 1] != '-' || (i > 0 && m_buffer[i - 1] != '\n'))
                 continue;
+            const qsizetype lineEnd = std::min(m_buffer.size(), i + 2 + kMaxBoundaryBytes + 2);
             const qsizetype eol = m_buffer.indexOf('\n', i);
-            if (eol < 0) {
+            if (eol < 0 && lineEnd == m_buffer.size()) { // its end may still come
+                m_scannedBytes += lineEnd - from;
                 m_pos = i;
+                m_scanFrom = i;
                 return false;
             }
+            if (eol < 0 || eol >= lineEnd)
+                continue; // too long for a boundary line
             m_boundary = m_buffer.mid(i + 2, eol - i - 2).trimmed();
             if (!m_boundary.isEmpty())
                 break;
         }
+        m_scannedBytes += std::min(i + 1, m_buffer.size()) - from;
         if (m_boundary.isEmpty()) {
+            m_scanFrom = std::max(m_pos, m_buffer.size() - 1); // a "--" cut in half is looked at again
             if (m_buffer.size() - m_pos > kMaxHeaderBytes)
                 m_error = QStringLiteral("no multipart boundary in the first %1 bytes").arg(kMaxHeaderBytes);
             return false;
@@ -105,9 +121,18 @@ bool MjpegStreamParser::seekBoundary()
         m_pos = std::max(m_pos, m_buffer.size() - m_boundary.size() + 1); // keep a boundary cut in half
         return false;
     }
-    const qsizetype eol = m_buffer.indexOf('\n', at + m_boundary.size());
+    m_pos = at + m_boundary.size();
+    m_state = State::BoundaryLine;
+    return true;
+}
+
+bool MjpegStreamParser::readBoundaryLine()
+{
+    // the rest of the boundary's line ("--", spaces, CR) is of no interest: what arrived of it is dropped
+    const qsizetype eol = m_buffer.indexOf('\n', m_pos);
+    m_scannedBytes += (eol < 0 ? m_buffer.size() : eol + 1) - m_pos;
     if (eol < 0) {
-        m_pos = at;
+        m_pos = m_buffer.size();
         return false;
     }
     m_pos = eol + 1;
@@ -120,8 +145,11 @@ bool MjpegStreamParser::readHeaders()
 {
     const qsizetype start = m_pos;
     for (;;) {
-        const qsizetype eol = m_buffer.indexOf('\n', m_pos);
+        const qsizetype from = std::max(m_pos, m_scanFrom); // a line cut by the read is not searched again
+        const qsizetype eol = m_buffer.indexOf('\n', from);
+        m_scannedBytes += (eol < 0 ? m_buffer.size() : eol + 1) - from;
         if (eol < 0) {
+            m_scanFrom = m_buffer.size();
             if (m_buffer.size() - start > kMaxHeaderBytes)
                 m_error = QStringLiteral("part headers longer than %1 bytes").arg(kMaxHeaderBytes);
             return false;

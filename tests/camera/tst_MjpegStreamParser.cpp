@@ -162,6 +162,26 @@ private Q_SLOTS:
                                 .arg(parser.scannedBytes()).arg(stream.size())));
     }
 
+    // The same for a long header line, a boundary line and a boundary learnt from the body, cut by every read:
+    // nothing is searched again from its start (found by fuzz_mjpeg_stream).
+    void headerAndBoundaryLinesAreSearchedOnce()
+    {
+        const QByteArray jpeg = jpegOf(64, 48, 6);
+        QByteArray stream = "--frame   \r\nX-Padding: " + QByteArray(12000, 'p') + "\r\nContent-Length: "
+                            + QByteArray::number(jpeg.size()) + "\r\n\r\n" + jpeg + "\r\n--frame\r\n";
+        for (const QByteArray &announced : {"frame"_ba, QByteArray()}) {
+            MjpegStreamParser parser(announced);
+            const QList<QByteArray> got = parseInChunks(parser, stream, 3);
+            QCOMPARE(got.size(), 1);
+            QVERIFY(got.first() == jpeg);
+            QVERIFY2(parser.scannedBytes() <= 3 * stream.size(),
+                     qPrintable(u"%1 bytes searched for a %2-byte stream"_s.arg(parser.scannedBytes()).arg(stream.size())));
+        }
+        MjpegStreamParser tooLong(QByteArray(300, 'b'));
+        QVERIFY(!tooLong.next());
+        QVERIFY2(tooLong.error().contains(u"boundary of 300 bytes"_s), qPrintable(tooLong.error()));
+    }
+
     // A truncated JPEG decodes with grey fill (libjpeg warns and pads); only one whose end-of-image marker follows
     // its scan is whole.
     void completeJpeg_data()

@@ -28,13 +28,15 @@ public:
     // Non-empty once the stream cannot be parsed any more (a part or a header block beyond the size limit).
     const QString &error() const { return m_error; }
     qsizetype skippedParts() const { return m_skipped; }
-    // Bytes searched for a boundary so far: stays proportional to the bytes fed, however small the reads (a part
-    // without Content-Length is not searched again from its start on every read).
+    // Bytes searched (for a boundary or a line end) so far: proportional to the bytes fed, however small the reads
+    // (a part without Content-Length, a header line or a boundary line cut by a read is not searched again from its
+    // start); at most a boundary's length (256 bytes at most) is searched again per read.
     qsizetype scannedBytes() const { return m_scannedBytes; }
 
 private:
-    enum class State { SeekBoundary, Headers, Body };
+    enum class State { SeekBoundary, BoundaryLine, Headers, Body };
     bool seekBoundary();
+    bool readBoundaryLine();
     bool readHeaders();
     std::optional<QByteArray> readBody(bool *needMore);
     qsizetype findBoundary(qsizetype from);
@@ -44,7 +46,7 @@ private:
     qsizetype m_maxPartBytes;
     QByteArray m_buffer;
     qsizetype m_pos = 0;   // parse position in m_buffer
-    qsizetype m_scanFrom = 0; // a body without Content-Length: where the boundary search goes on (m_buffer index)
+    qsizetype m_scanFrom = 0; // where the current state's search goes on (m_buffer index, never before m_pos)
     qsizetype m_scannedBytes = 0;
     State m_state = State::SeekBoundary;
     qsizetype m_contentLength = -1;
