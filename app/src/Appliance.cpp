@@ -7,6 +7,7 @@
 #include "app/StorageBudget.h"
 
 #include "camera/SnapshotEncoder.h"
+#include "camera/UrlCredentials.h"
 #include "motion/Annotator.h"
 #include "sensors/DoorContact.h"
 #include "sensors/TemperatureSensor.h"
@@ -93,7 +94,7 @@ std::expected<void, QString> Appliance::start()
     pollHealth();
     refreshPresence();
     qCInfo(lcApp) << "appliance started:" << (m_state.policy().isArmed() ? "armed" : "disarmed") << "camera"
-                  << m_config.camera.source << "sensor" << (m_sensor ? m_sensor->description() : QStringLiteral("none"));
+                  << maskUrlCredentials(m_config.camera.source) << "sensor" << (m_sensor ? m_sensor->description() : QStringLiteral("none"));
     return {};
 }
 

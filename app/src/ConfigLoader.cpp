@@ -1,5 +1,6 @@
 #include "app/ConfigLoader.h"
 
+#include "IniRawValues.h"
 #include "IniSection.h"
 #include "app/MuteSchedule.h"
 #include "camera/SourceSpec.h"
@@ -17,6 +18,28 @@ namespace garage {
 namespace {
 
 constexpr auto kDay = std::chrono::milliseconds(24h);
+constexpr qint64 kMaxFileBytes = 1024 * 1024;
+const QString kMasked = QStringLiteral("********");
+
+// An inline password is taken as written, or refused: QSettings would end an unquoted value at ';', split it at ','
+// and read '\' and '"' as escapes, and log in with a password nobody wrote. Quoted, QSettings reads it whole.
+void checkInlinePassword(IniSection s, const QByteArray &fileText)
+{
+    for (const QString &raw : rawIniValues(fileText, QStringLiteral("xmpp"), QStringLiteral("password"))) {
+        if (raw.startsWith(QLatin1Char('"')) && raw.endsWith(QLatin1Char('"')) && raw.size() >= 2)
+            continue;
+        for (const QChar c : {QLatin1Char(';'), QLatin1Char(','), QLatin1Char('\\'), QLatin1Char('"')}) {
+            if (raw.contains(c)) {
+                s.fail(QStringLiteral("password"), kMasked,
+                       QStringLiteral("the password holds '%1', which an unquoted INI value cannot hold (it would be "
+                                      "cut or split there): write it in double quotes, password = \"...\" (a \\ "
+                                      "or \" inside as \\\\ or \\\"), or put it in password_file")
+                           .arg(c));
+                return;
+            }
+        }
+    }
+}
 
 void readXmpp(IniSection s, XmppConfig &c)
 {
@@ -96,6 +119,8 @@ void readCamera(IniSection s, CameraConfig &c)
         s.seconds(QStringLiteral("stall_seconds"), c.stallTimeout, 1s, 3600s));
     c.jpegQuality = s.integer(QStringLiteral("jpeg_quality"), c.jpegQuality, 1, 100);
     c.snapshotWidth = s.integer(QStringLiteral("snapshot_width"), c.snapshotWidth, 160, 7680);
+    c.maxPictureWidth = s.integer(QStringLiteral("max_picture_width"), c.maxPictureWidth, 16, 65535);
+    c.maxPictureHeight = s.integer(QStringLiteral("max_picture_height"), c.maxPictureHeight, 16, 65535);
 }
 
 void readMotion(IniSection s, MotionConfig &c)
@@ -182,16 +207,20 @@ void readStorage(IniSection s, StorageConfig &c)
 
 QString ConfigIssue::toString() const
 {
+    if (!valueShown)
+        return QStringLiteral("%1: %2").arg(key, message);
     return QStringLiteral("%1 = '%2': %3").arg(key, value, message);
 }
 
 ConfigLoadResult ConfigLoader::load(const QString &path)
 {
     ConfigLoadResult result;
-    if (!QFileInfo(path).isFile() || !QFile(path).open(QIODevice::ReadOnly)) {
+    QFile file(path);
+    if (!QFileInfo(path).isFile() || !file.open(QIODevice::ReadOnly)) {
         result.errors << ConfigIssue{QStringLiteral("(file)"), path, QStringLiteral("cannot read the configuration file")};
         return result;
     }
+    const QByteArray fileText = file.read(kMaxFileBytes);
     const QSettings settings(path, QSettings::IniFormat);
     if (settings.status() != QSettings::NoError) {
         result.errors << ConfigIssue{QStringLiteral("(file)"), path, QStringLiteral("not a valid INI file")};
@@ -200,6 +229,7 @@ ConfigLoadResult ConfigLoader::load(const QString &path)
     ConfigRecord record;
     AppConfig &c = result.config;
     readXmpp(IniSection(settings, QStringLiteral("xmpp"), record), c.xmpp);
+    checkInlinePassword(IniSection(settings, QStringLiteral("xmpp"), record), fileText);
     readCamera(IniSection(settings, QStringLiteral("camera"), record), c.camera);
     readMotion(IniSection(settings, QStringLiteral("motion"), record), c.motion);
     readTemperature(IniSection(settings, QStringLiteral("temperature"), record), c.temperature);
@@ -208,7 +238,9 @@ ConfigLoadResult ConfigLoader::load(const QString &path)
     readStorage(IniSection(settings, QStringLiteral("storage"), record), c.storage);
     for (const QString &key : settings.allKeys())
         if (!record.knownKeys.contains(key))
-            record.warnings << ConfigIssue{key, settings.value(key).toString(), QStringLiteral("unknown key, ignored")};
+            // the value is never shown: a misspelt key (pasword = ...) may hold a secret
+            record.warnings << ConfigIssue{key, QString(), QStringLiteral("unknown key, ignored (its value is not shown)"),
+                                           false};
     result.errors = record.errors;
     result.warnings = record.warnings;
     result.effective = record.effective;

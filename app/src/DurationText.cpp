@@ -20,7 +20,9 @@ std::expected<QDateTime, QString> parseMuteEnd(const QString &text, const QDateT
         return end;
     }
     static const QRegularExpression part(QStringLiteral("(\\d+)\\s*(days?|hours?|minutes?|mins?|seconds?|secs?|d|h|m|s)(?![a-z])"));
+    constexpr qint64 kMaxSeconds = 30LL * 86400;
     qint64 seconds = 0;
+    bool tooLong = false;
     qsizetype consumed = 0;
     for (auto it = part.globalMatch(s); it.hasNext();) {
         const auto match = it.next();
@@ -29,13 +31,20 @@ std::expected<QDateTime, QString> parseMuteEnd(const QString &text, const QDateT
         consumed = match.capturedEnd();
         while (consumed < s.size() && s.at(consumed).isSpace())
             ++consumed;
-        const qint64 n = match.captured(1).toLongLong();
         const QChar unit = match.captured(2).front(); // d(ays), h(ours), m(in), s(ec)
-        seconds += n * (unit == QLatin1Char('d') ? 86400 : unit == QLatin1Char('h') ? 3600 : unit == QLatin1Char('s') ? 1 : 60);
+        const qint64 perUnit = unit == QLatin1Char('d') ? 86400 : unit == QLatin1Char('h') ? 3600 : unit == QLatin1Char('s') ? 1 : 60;
+        // bounded before multiplying: "213503982334602d" would overflow 64 bits (undefined) and wrap to 17 h;
+        // a number beyond 64 bits does not convert at all
+        bool converted = false;
+        const qint64 n = match.captured(1).toLongLong(&converted);
+        if (!converted || n > kMaxSeconds / perUnit || seconds + n * perUnit > kMaxSeconds)
+            tooLong = true;
+        else
+            seconds += n * perUnit;
     }
-    if (consumed != s.size() || seconds <= 0)
+    if (consumed != s.size() || (seconds <= 0 && !tooLong))
         return std::unexpected(QStringLiteral("'%1' is not a duration like 30m, 2h, 1h30m or 'until 07:00'").arg(s));
-    if (seconds > 30LL * 86400)
+    if (tooLong)
         return std::unexpected(QStringLiteral("at most 30 days"));
     return now.addSecs(seconds);
 }

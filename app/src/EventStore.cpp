@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace garage {
@@ -17,6 +18,13 @@ namespace {
 
 constexpr int kMaxRecords = 2000;
 constexpr auto kListCoalesce = std::chrono::milliseconds(300); // the list of an event is written once, not per change
+
+// The only picture paths the store reads or deletes: events.json is data on a disk, not a list of paths to trust.
+bool isPicturePath(const QString &relative)
+{
+    static const QRegularExpression pattern(QStringLiteral("^snapshots/[0-9]{6,9}\\.jpg$"));
+    return pattern.match(relative).hasMatch();
+}
 
 QJsonObject toJson(const EventRecord &e)
 {
@@ -82,9 +90,18 @@ bool EventStore::open(QString *error)
             QFile::remove(listPath + QStringLiteral(".bad"));
             QFile::rename(listPath, listPath + QStringLiteral(".bad"));
         } else {
-            for (const QJsonValue &v : doc->array())
-                if (const EventRecord e = fromJson(v.toObject()); e.id > 0 && e.start.isValid())
-                    m_events << e;
+            for (const QJsonValue &v : doc->array()) {
+                EventRecord e = fromJson(v.toObject());
+                if (e.id <= 0 || !e.start.isValid())
+                    continue;
+                if (!e.snapshotFile.isEmpty() && !isPicturePath(e.snapshotFile)) {
+                    qCWarning(lcApp).nospace() << "event #" << e.id << " in " << listPath << ": picture path "
+                                               << e.snapshotFile << " is not snapshots/NNNNNN.jpg; it is never read "
+                                                                    "or deleted";
+                    e.snapshotFile.clear();
+                }
+                m_events << e;
+            }
         }
     }
     for (const EventRecord &e : std::as_const(m_events))
@@ -114,27 +131,34 @@ void EventStore::update(const EventRecord &record)
 
 QFuture<std::expected<QString, QString>> EventStore::attachSnapshot(int id, const QByteArray &jpeg)
 {
+    using Attached = std::expected<QString, QString>;
     const QString relative = QStringLiteral("snapshots/%1.jpg").arg(id, 6, 10, QLatin1Char('0'));
     const QString path = m_config.dir + QLatin1Char('/') + relative;
-    bool known = false;
+    if (!find(id))
+        return QtFuture::makeReadyValueFuture(Attached(std::unexpected(QStringLiteral("no event #%1").arg(id))));
+    // a hung disk must not pile pictures up in memory: past the bound the picture is not kept (the alert still
+    // carries it), and the record names no file
+    if (m_queue->pictures.load() >= kMaxQueuedPictures)
+        return QtFuture::makeReadyValueFuture(Attached(std::unexpected(
+            QStringLiteral("%1 pictures are already waiting for the disk (is it hung?): this one is not kept")
+                .arg(kMaxQueuedPictures))));
     for (EventRecord &e : m_events)
-        if (e.id == id) {
+        if (e.id == id)
             e.snapshotFile = relative;
-            known = true;
-        }
-    if (!known)
-        return QtFuture::makeReadyValueFuture(std::expected<QString, QString>(
-            std::unexpected(QStringLiteral("no event #%1").arg(id))));
     // the file first, then the list that names it: a crash in between leaves an orphan file, never a dangling name
     const QString dir = m_config.dir;
     const qint64 budget = qint64(m_config.maxMegabytes) * 1024 * 1024;
-    auto written = m_writer->run([path, jpeg, dir, budget]() -> StorageWriter::Result {
+    ++m_queue->pictures;
+    ++m_queue->jobs;
+    auto written = m_writer->run([path, jpeg, dir, budget, queue = m_queue]() -> StorageWriter::Result {
+        const QueueSlot done(queue, &Queue::pictures);
         QString error;
         if (!writeFileAtomically(path, jpeg, &error))
             return std::unexpected(error);
         enforceStorageBudget(dir, budget);
         return {};
     }, QStringLiteral("snapshots")); // any later picture written means pictures are kept again
+    m_openList.reset(); // a list naming this picture is written after it, never by a job queued before it
     listChanged();
     return written.then([relative](const StorageWriter::Result &result) -> std::expected<QString, QString> {
         if (!result)
@@ -162,7 +186,7 @@ std::optional<EventRecord> EventStore::find(int id) const
 QFuture<QByteArray> EventStore::readSnapshot(int id) const
 {
     const auto record = find(id);
-    const QString path = record && !record->snapshotFile.isEmpty()
+    const QString path = record && isPicturePath(record->snapshotFile)
                              ? m_config.dir + QLatin1Char('/') + record->snapshotFile
                              : QString();
     return QtConcurrent::run(m_writer->pool(), [path] {
@@ -192,8 +216,31 @@ void EventStore::persistList()
     QJsonArray array;
     for (const EventRecord &e : std::as_const(m_events))
         array.append(toJson(e));
-    const QByteArray data = QJsonDocument(array).toJson(QJsonDocument::Indented);
-    m_writer->writeFile(m_config.dir + QStringLiteral("/events.json"), data);
+    QByteArray data = QJsonDocument(array).toJson(QJsonDocument::Indented);
+    if (m_openList) {
+        const std::lock_guard lock(m_openList->mutex);
+        if (!m_openList->started) { // still queued: it writes this newer list instead of the one it had
+            m_openList->data = std::move(data);
+            return;
+        }
+    }
+    m_openList = std::make_shared<ListWrite>();
+    m_openList->data = std::move(data);
+    ++m_queue->jobs;
+    const QString path = m_config.dir + QStringLiteral("/events.json");
+    m_writer->run([path, write = m_openList, queue = m_queue]() -> StorageWriter::Result {
+        const QueueSlot done(queue, nullptr);
+        QByteArray data;
+        {
+            const std::lock_guard lock(write->mutex);
+            write->started = true;
+            data = std::move(write->data);
+        }
+        QString error;
+        if (!writeFileAtomically(path, data, &error))
+            return std::unexpected(error);
+        return {};
+    }, path);
 }
 
 QDateTime EventStore::pruneNow() const
@@ -211,15 +258,32 @@ void EventStore::prune()
     const QDateTime oldest = pruneNow().addDays(-m_config.retentionDays);
     QStringList doomed;
     while (!m_events.isEmpty() && (m_events.size() > kMaxRecords || m_events.first().start < oldest)) {
-        if (!m_events.first().snapshotFile.isEmpty())
+        if (isPicturePath(m_events.first().snapshotFile))
             doomed << m_events.first().snapshotFile;
         m_events.removeFirst();
     }
     if (doomed.isEmpty())
         return;
+    if (m_openDeletion) {
+        const std::lock_guard lock(m_openDeletion->mutex);
+        if (!m_openDeletion->started) { // one queued deletion takes every file doomed until it runs
+            m_openDeletion->files << doomed;
+            return;
+        }
+    }
+    m_openDeletion = std::make_shared<Deletion>();
+    m_openDeletion->files = doomed;
+    ++m_queue->jobs;
     const QString dir = m_config.dir;
-    m_writer->run([dir, doomed]() -> StorageWriter::Result {
-        for (const QString &file : doomed)
+    m_writer->run([dir, deletion = m_openDeletion, queue = m_queue]() -> StorageWriter::Result {
+        const QueueSlot done(queue, nullptr);
+        QStringList files;
+        {
+            const std::lock_guard lock(deletion->mutex);
+            deletion->started = true;
+            files = std::move(deletion->files);
+        }
+        for (const QString &file : std::as_const(files))
             QFile::remove(dir + QLatin1Char('/') + file);
         return {};
     });

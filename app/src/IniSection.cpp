@@ -1,5 +1,9 @@
 #include "IniSection.h"
 
+#include "camera/UrlCredentials.h"
+
+#include <cmath>
+
 namespace garage {
 
 IniSection::IniSection(const QSettings &settings, const QString &name, ConfigRecord &record)
@@ -22,9 +26,11 @@ QString IniSection::raw(const QString &key)
     return value.toString().trimmed();
 }
 
-void IniSection::show(const QString &key, const QString &value)
+// Whatever is shown or reported goes through the credential mask: any key may hold a URL with a password in it.
+void IniSection::show(const QString &key, const QString &shown)
 {
     const QString prefix = path(key) + QLatin1String(" = ");
+    const QString value = maskUrlCredentials(shown);
     for (QString &line : m_record.effective) {
         if (line.startsWith(prefix)) {
             line = prefix + value;
@@ -36,12 +42,12 @@ void IniSection::show(const QString &key, const QString &value)
 
 void IniSection::fail(const QString &key, const QString &value, const QString &message)
 {
-    m_record.errors << ConfigIssue{path(key), value, message};
+    m_record.errors << ConfigIssue{path(key), maskUrlCredentials(value), maskUrlCredentials(message)};
 }
 
 void IniSection::warn(const QString &key, const QString &value, const QString &message)
 {
-    m_record.warnings << ConfigIssue{path(key), value, message};
+    m_record.warnings << ConfigIssue{path(key), maskUrlCredentials(value), maskUrlCredentials(message)};
 }
 
 QString IniSection::text(const QString &key, const QString &fallback)
@@ -160,10 +166,15 @@ std::chrono::milliseconds IniSection::seconds(const QString &key, std::chrono::m
         const QString value = raw(key);
         bool ok = false;
         const double parsed = value.toDouble(&ok);
-        const auto ms = std::chrono::milliseconds(qRound64(parsed * 1000.0));
-        if (!ok || ms < min || ms > max)
-            fail(key, value,
-                 QStringLiteral("expected seconds from %1 to %2").arg(min.count() / 1000.0).arg(max.count() / 1000.0));
+        const QString expected =
+            QStringLiteral("expected seconds from %1 to %2").arg(min.count() / 1000.0).arg(max.count() / 1000.0);
+        // checked before rounding: qRound64 of nan, inf or anything beyond 64 bits is undefined behaviour
+        if (ok && !std::isfinite(parsed))
+            fail(key, value, expected + QStringLiteral(" (not a finite number)"));
+        else if (!ok || !(parsed * 1000.0 >= double(min.count()) - 0.5 && parsed * 1000.0 <= double(max.count()) + 0.5))
+            fail(key, value, expected);
+        else if (const auto ms = std::chrono::milliseconds(qRound64(parsed * 1000.0)); ms < min || ms > max)
+            fail(key, value, expected);
         else
             result = ms;
     } else {

@@ -4,8 +4,8 @@
 #include "camera/LumaExtractor.h"
 #include "camera/MjpegStreamParser.h"
 #include "camera/SnapshotEncoder.h"
+#include "camera/UrlCredentials.h"
 
-#include <QUrl>
 #include <QVariant>
 #include <QVideoFrame>
 #include <array>
@@ -24,7 +24,7 @@ FrameSource::FrameSource(const CameraConfig &config, QObject *parent)
     , m_pacer(config.analysisFps)
 {
     // never log a password embedded in an rtsp/http URL
-    m_displaySource = QUrl(config.source).toDisplayString(QUrl::RemovePassword);
+    m_displaySource = maskUrlCredentials(config.source);
     m_clock.start();
     m_stallTimer.setSingleShot(true);
     m_stallTimer.setInterval(std::max(std::chrono::milliseconds(std::chrono::seconds(1)),
@@ -172,7 +172,7 @@ void FrameSource::warnSkipped(const QString &why)
 
 void FrameSource::deliverFrame(const QVideoFrame &incoming)
 {
-    if (!incoming.isValid())
+    if (!incoming.isValid() || !withinPictureLimit(incoming.size()))
         return;
     const auto arrival = std::chrono::steady_clock::now();
     const qint64 us = incoming.startTime();
@@ -204,11 +204,34 @@ void FrameSource::deliverFrame(const QVideoFrame &incoming)
     frame.unmap();
 }
 
+bool FrameSource::withinPictureLimit(QSize size)
+{
+    if (size.width() <= m_config.maxPictureWidth && size.height() <= m_config.maxPictureHeight) {
+        m_oversizeLogged = false;
+        return true;
+    }
+    if (!m_oversizeLogged) // one line per run of oversize frames, not one per frame
+        qCWarning(lcCamera).noquote() << "camera" << m_displaySource << QStringLiteral(
+            ": a %1x%2 frame is over the %3x%4 limit ([camera] max_picture_width/height): dropped without decoding it, "
+            "and every further one until a frame fits").arg(size.width()).arg(size.height())
+            .arg(m_config.maxPictureWidth).arg(m_config.maxPictureHeight);
+    m_oversizeLogged = true;
+    return false;
+}
+
 void FrameSource::deliverJpeg(const QByteArray &jpeg)
 {
     const QSize size = jpegImageSize(jpeg);
     if (!size.isValid()) {
         warnSkipped(QStringLiteral("a part of the stream is not a JPEG image"));
+        return;
+    }
+    // checked before anything decodes it: neither the analysis nor a snapshot (in full colour) may see it
+    if (!withinPictureLimit(size))
+        return;
+    if (!jpegIsComplete(jpeg)) {
+        warnSkipped(QStringLiteral("a truncated JPEG (no end-of-image marker after its scan) was dropped: it would "
+                                   "decode with grey fill, which looks like motion"));
         return;
     }
     const auto arrival = std::chrono::steady_clock::now();
@@ -274,8 +297,10 @@ void FrameSource::scheduleReconnect()
     Q_EMIT reconnectScheduled(delay, m_backoff.attempts());
 }
 
-void FrameSource::setState(State state, const QString &reason)
+void FrameSource::setState(State state, const QString &givenReason)
 {
+    // a player's or the network's error text may repeat the URL as written: it reaches the log and `status`
+    const QString reason = maskUrlCredentials(givenReason);
     if (state == m_state && reason == m_reason)
         return;
     const bool changed = state != m_state;

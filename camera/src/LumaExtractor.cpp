@@ -1,5 +1,7 @@
 #include "camera/LumaExtractor.h"
 
+#include "camera/MjpegStreamParser.h"
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -141,6 +143,13 @@ std::expected<cv::Mat, QString> extractLuma(QVideoFrameFormat::PixelFormat forma
     case PF::Format_Jpeg: {
         if (!p0.data || p0.size == 0)
             return std::unexpected(QStringLiteral("empty JPEG frame"));
+        const QByteArrayView jpeg(p0.data, qsizetype(p0.size));
+        // decoded only at the size the frame announced (and the frame source held to its limit), and only whole
+        if (const QSize header = jpegImageSize(jpeg); header != QSize(width, height))
+            return std::unexpected(QStringLiteral("a %1x%2 frame holds a JPEG of %3x%4: not decoded")
+                                       .arg(width).arg(height).arg(header.width()).arg(header.height()));
+        if (!jpegIsComplete(jpeg))
+            return std::unexpected(QStringLiteral("a truncated JPEG frame (no end-of-image marker) was dropped"));
         const cv::Mat bytes(1, int(p0.size), CV_8UC1, const_cast<unsigned char *>(p0.data));
         scratch = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
         if (scratch.empty())

@@ -4,6 +4,7 @@ namespace garage {
 namespace {
 
 constexpr qsizetype kMaxHeaderBytes = 16 * 1024;
+constexpr qsizetype kMaxBoundaryBytes = 256; // RFC 2046 allows 70; cameras are sloppy, but not by kilobytes
 
 bool isJpeg(QByteArrayView part)
 {
@@ -18,6 +19,8 @@ MjpegStreamParser::MjpegStreamParser(QByteArray boundary, qsizetype maxPartBytes
     while (boundary.startsWith("--"))
         boundary.remove(0, 2);
     m_boundary = boundary;
+    if (m_boundary.size() > kMaxBoundaryBytes) // every read searches back a boundary's length: keep that short
+        m_error = QStringLiteral("a multipart boundary of %1 bytes (at most %2)").arg(m_boundary.size()).arg(kMaxBoundaryBytes);
 }
 
 std::optional<QByteArray> MjpegStreamParser::boundaryFromContentType(QByteArrayView contentType)
@@ -56,6 +59,9 @@ std::optional<QByteArray> MjpegStreamParser::next()
         case State::SeekBoundary:
             progressed = seekBoundary();
             break;
+        case State::BoundaryLine:
+            progressed = readBoundaryLine();
+            break;
         case State::Headers:
             progressed = readHeaders();
             break;
@@ -81,33 +87,52 @@ std::optional<QByteArray> MjpegStreamParser::next()
 bool MjpegStreamParser::seekBoundary()
 {
     if (m_boundary.isEmpty()) {
-        // no boundary announced: the first line that starts with "--" names it
-        for (qsizetype i = m_pos; i + 1 < m_buffer.size(); ++i) {
+        // no boundary announced: the first line that starts with "--" (and is short enough) names it; the search
+        // goes on where the last read stopped
+        const qsizetype from = std::max(m_pos, m_scanFrom);
+        qsizetype i = from;
+        for (; i + 1 < m_buffer.size(); ++i) {
             if (m_buffer[i] != '-' || m_buffer[i + 1] != '-' || (i > 0 && m_buffer[i - 1] != '\n'))
                 continue;
+            const qsizetype lineEnd = std::min(m_buffer.size(), i + 2 + kMaxBoundaryBytes + 2);
             const qsizetype eol = m_buffer.indexOf('\n', i);
-            if (eol < 0) {
+            if (eol < 0 && lineEnd == m_buffer.size()) { // its end may still come
+                m_scannedBytes += lineEnd - from;
                 m_pos = i;
+                m_scanFrom = i;
                 return false;
             }
+            if (eol < 0 || eol >= lineEnd)
+                continue; // too long for a boundary line
             m_boundary = m_buffer.mid(i + 2, eol - i - 2).trimmed();
             if (!m_boundary.isEmpty())
                 break;
         }
+        m_scannedBytes += std::min(i + 1, m_buffer.size()) - from;
         if (m_boundary.isEmpty()) {
+            m_scanFrom = std::max(m_pos, m_buffer.size() - 1); // a "--" cut in half is looked at again
             if (m_buffer.size() - m_pos > kMaxHeaderBytes)
                 m_error = QStringLiteral("no multipart boundary in the first %1 bytes").arg(kMaxHeaderBytes);
             return false;
         }
     }
-    const qsizetype at = m_buffer.indexOf(m_boundary, m_pos);
+    const qsizetype at = findBoundary(m_pos);
     if (at < 0) {
         m_pos = std::max(m_pos, m_buffer.size() - m_boundary.size() + 1); // keep a boundary cut in half
         return false;
     }
-    const qsizetype eol = m_buffer.indexOf('\n', at + m_boundary.size());
+    m_pos = at + m_boundary.size();
+    m_state = State::BoundaryLine;
+    return true;
+}
+
+bool MjpegStreamParser::readBoundaryLine()
+{
+    // the rest of the boundary's line ("--", spaces, CR) is of no interest: what arrived of it is dropped
+    const qsizetype eol = m_buffer.indexOf('\n', m_pos);
+    m_scannedBytes += (eol < 0 ? m_buffer.size() : eol + 1) - m_pos;
     if (eol < 0) {
-        m_pos = at;
+        m_pos = m_buffer.size();
         return false;
     }
     m_pos = eol + 1;
@@ -120,8 +145,11 @@ bool MjpegStreamParser::readHeaders()
 {
     const qsizetype start = m_pos;
     for (;;) {
-        const qsizetype eol = m_buffer.indexOf('\n', m_pos);
+        const qsizetype from = std::max(m_pos, m_scanFrom); // a line cut by the read is not searched again
+        const qsizetype eol = m_buffer.indexOf('\n', from);
+        m_scannedBytes += (eol < 0 ? m_buffer.size() : eol + 1) - from;
         if (eol < 0) {
+            m_scanFrom = m_buffer.size();
             if (m_buffer.size() - start > kMaxHeaderBytes)
                 m_error = QStringLiteral("part headers longer than %1 bytes").arg(kMaxHeaderBytes);
             return false;
@@ -157,8 +185,11 @@ std::optional<QByteArray> MjpegStreamParser::readBody(bool *needMore)
         m_state = State::SeekBoundary;
         return part;
     }
-    const qsizetype at = m_buffer.indexOf(m_boundary, m_pos);
+    // the part stays buffered until its boundary comes: each read searches only what it added (and a boundary cut
+    // in half at the end of the previous read), never the whole part again
+    const qsizetype at = findBoundary(std::max(m_pos, m_scanFrom));
     if (at < 0) {
+        m_scanFrom = std::max(m_pos, m_buffer.size() - m_boundary.size() + 1);
         if (m_buffer.size() - m_pos > m_maxPartBytes)
             m_error = QStringLiteral("no boundary within %1 bytes").arg(m_maxPartBytes);
         *needMore = true;
@@ -177,12 +208,56 @@ std::optional<QByteArray> MjpegStreamParser::readBody(bool *needMore)
     return part;
 }
 
+qsizetype MjpegStreamParser::findBoundary(qsizetype from)
+{
+    const qsizetype at = m_buffer.indexOf(m_boundary, from);
+    m_scannedBytes += (at < 0 ? m_buffer.size() : at + m_boundary.size()) - from;
+    return at;
+}
+
 void MjpegStreamParser::compact()
 {
     if (m_pos > 0) {
         m_buffer.remove(0, m_pos);
+        m_scanFrom = std::max<qsizetype>(0, m_scanFrom - m_pos);
         m_pos = 0;
     }
+}
+
+bool jpegIsComplete(QByteArrayView jpeg)
+{
+    const auto *d = reinterpret_cast<const uchar *>(jpeg.data());
+    if (!isJpeg(jpeg))
+        return false;
+    // the end-of-image marker closes the last scan; cameras may pad after it (CR, LF, NUL)
+    qsizetype end = jpeg.size();
+    while (end > 0 && (d[end - 1] == '\r' || d[end - 1] == '\n' || d[end - 1] == 0))
+        --end;
+    if (end < 4 || d[end - 2] != 0xFF || d[end - 1] != 0xD9)
+        return false;
+    // ... and it must come after the scan started: an EOI that ends an embedded thumbnail (APPn, before the scan)
+    // is not the picture's. Entropy-coded data stuffs every 0xFF, so the scan holds no marker of its own.
+    qsizetype i = 2;
+    while (i + 3 < end) {
+        if (d[i] != 0xFF)
+            return false;
+        const uchar marker = d[i + 1];
+        if (marker == 0xFF) {
+            ++i;
+            continue;
+        }
+        if (marker == 0xDA)
+            return i + 2 < end - 2;
+        if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+            i += 2;
+            continue;
+        }
+        const int length = (d[i + 2] << 8) | d[i + 3];
+        if (length < 2)
+            return false;
+        i += 2 + length;
+    }
+    return false;
 }
 
 QSize jpegImageSize(QByteArrayView jpeg)

@@ -1,5 +1,7 @@
 #include "camera/SnapshotEncoder.h"
 
+#include "camera/MjpegStreamParser.h"
+
 #include <QImage>
 #include <QPromise>
 #include <QThreadPool>
@@ -10,8 +12,12 @@
 namespace garage {
 namespace {
 
-cv::Mat decodeJpeg(const void *data, qsizetype size)
+// Decoded only when the JPEG's header says the size the frame was accepted with (FrameSource held that size to the
+// picture limit): a header that claims more is never decoded in full colour.
+cv::Mat decodeJpeg(const void *data, qsizetype size, QSize accepted)
 {
+    if (jpegImageSize(QByteArrayView(static_cast<const char *>(data), size)) != accepted)
+        return {};
     return cv::imdecode(cv::Mat(1, int(size), CV_8UC1, const_cast<void *>(data)), cv::IMREAD_COLOR);
 }
 
@@ -19,17 +25,21 @@ cv::Mat decodeJpeg(const void *data, qsizetype size)
 std::expected<cv::Mat, QString> toBgr(const SnapshotFrame &frame)
 {
     if (!frame.jpeg().isEmpty()) {
-        cv::Mat bgr = decodeJpeg(frame.jpeg().constData(), frame.jpeg().size());
+        cv::Mat bgr = decodeJpeg(frame.jpeg().constData(), frame.jpeg().size(), frame.size());
         if (bgr.empty())
             return std::unexpected(QStringLiteral("the camera's JPEG does not decode"));
         return bgr;
     }
     QVideoFrame vf = frame.videoFrame();
-    if (vf.pixelFormat() == QVideoFrameFormat::Format_Jpeg && vf.map(QVideoFrame::ReadOnly)) {
-        cv::Mat bgr = decodeJpeg(vf.bits(0), vf.mappedBytes(0));
+    if (vf.pixelFormat() == QVideoFrameFormat::Format_Jpeg) {
+        if (!vf.map(QVideoFrame::ReadOnly))
+            return std::unexpected(QStringLiteral("cannot map the camera's JPEG frame"));
+        cv::Mat bgr = decodeJpeg(vf.bits(0), vf.mappedBytes(0), vf.size());
         vf.unmap();
-        if (!bgr.empty())
-            return bgr;
+        if (bgr.empty()) // not handed to QVideoFrame::toImage(): it would decode whatever size the header says
+            return std::unexpected(QStringLiteral("the camera's %1x%2 JPEG frame does not decode at that size")
+                                       .arg(vf.width()).arg(vf.height()));
+        return bgr;
     }
     const QImage image = vf.toImage().convertToFormat(QImage::Format_RGB888);
     if (image.isNull())

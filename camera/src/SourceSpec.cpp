@@ -1,5 +1,7 @@
 #include "camera/SourceSpec.h"
 
+#include "camera/UrlCredentials.h"
+
 #include <QFileInfo>
 
 namespace garage {
@@ -27,7 +29,7 @@ std::expected<SourceSpec, QString> parseSourceSpec(const QString &text)
     const QString scheme = url.scheme().toLower();
     if (scheme == QLatin1String("rtsp") || scheme == QLatin1String("http") || scheme == QLatin1String("https")) {
         if (url.host().isEmpty())
-            return std::unexpected(QStringLiteral("URL '%1' has no host").arg(s));
+            return std::unexpected(QStringLiteral("URL '%1' has no host").arg(maskUrlCredentials(s)));
         spec.url = url;
         return spec;
     }

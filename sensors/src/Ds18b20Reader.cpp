@@ -24,6 +24,22 @@ TemperatureReading checked(qint64 milli)
     return TemperatureReading::ok(celsius);
 }
 
+// "00 00 00 00 00 00 00 00 00 : crc=00 YES": nine zero bytes have a zero CRC, so the kernel's check passes, and
+// t=0 would read as 0.000 °C. A real scratchpad never is all zero (its configuration byte has fixed one bits).
+bool isAllZeroScratchpad(const QByteArray &crcLine)
+{
+    const qsizetype colon = crcLine.indexOf(':');
+    const QList<QByteArray> bytes = crcLine.first(colon < 0 ? 0 : colon).simplified().split(' ');
+    if (bytes.size() != 9)
+        return false;
+    for (const QByteArray &byte : bytes) {
+        bool ok = false;
+        if (byte.toUInt(&ok, 16) != 0 || !ok)
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 struct Ds18b20Reader::Choice {
@@ -58,6 +74,9 @@ TemperatureReading Ds18b20Reader::parseW1Slave(const QByteArray &text)
         return TemperatureReading::error(QStringLiteral("malformed w1_slave (%1 lines)").arg(lines.size()));
     if (!lines[0].trimmed().endsWith("YES"))
         return TemperatureReading::error(QStringLiteral("CRC check failed"));
+    if (isAllZeroScratchpad(lines[0]))
+        return TemperatureReading::error(QStringLiteral("all-zero scratchpad: the 1-Wire data line is shorted to "
+                                                        "ground or held low (not 0 °C)"));
     const qsizetype at = lines[1].indexOf("t=");
     if (at < 0)
         return TemperatureReading::error(QStringLiteral("malformed w1_slave (no t=)"));

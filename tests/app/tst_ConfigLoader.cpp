@@ -144,6 +144,11 @@ private Q_SLOTS:
         QTest::newRow("read timeout 0") << QByteArray("[temperature]\nread_timeout_seconds = 0\n") << "temperature/read_timeout_seconds";
         QTest::newRow("read timeout text") << QByteArray("[temperature]\nread_timeout_seconds = x\n") << "temperature/read_timeout_seconds";
         QTest::newRow("missing jid") << QByteArray("[xmpp]\njid =\n") << "xmpp/jid";
+        QTest::newRow("picture limit 0") << QByteArray("[camera]\nmax_picture_width = 0\n") << "camera/max_picture_width";
+        QTest::newRow("seconds nan") << QByteArray("[motion]\nevent_gap = nan\n") << "motion/event_gap";
+        QTest::newRow("seconds inf") << QByteArray("[alerts]\ncooldown_seconds = inf\n") << "alerts/cooldown_seconds";
+        QTest::newRow("seconds -inf") << QByteArray("[camera]\nstall_seconds = -inf\n") << "camera/stall_seconds";
+        QTest::newRow("seconds beyond 64 bits") << QByteArray("[motion]\nabsorb_seconds = 1e300\n") << "motion/absorb_seconds";
     }
 
     void badValue()
@@ -154,6 +159,26 @@ private Q_SLOTS:
         QVERIFY(!result.ok());
         QVERIFY2(keysOf(result.errors).contains(key), qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
         QVERIFY(!result.errors.first().message.isEmpty());
+    }
+
+    // qRound64 of nan or inf is undefined behaviour: such a value is refused before rounding, with a reason that
+    // says what is wrong with it (before the fix it only failed the range check by the accident of the rounding).
+    void secondsNotFinite_data()
+    {
+        QTest::addColumn<QByteArray>("extra");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("nan") << QByteArray("[motion]\nevent_gap = nan\n") << "motion/event_gap";
+        QTest::newRow("inf") << QByteArray("[alerts]\ncooldown_seconds = inf\n") << "alerts/cooldown_seconds";
+        QTest::newRow("-inf") << QByteArray("[temperature]\npoll_seconds = -inf\n") << "temperature/poll_seconds";
+    }
+    void secondsNotFinite()
+    {
+        QFETCH(QByteArray, extra);
+        QFETCH(QString, key);
+        const auto result = ConfigLoader::load(write(kMinimal + extra));
+        QCOMPARE(keysOf(result.errors), QStringList{key});
+        QVERIFY2(result.errors.first().message.contains(QLatin1String("not a finite number")),
+                 qPrintable(result.errors.first().toString()));
     }
 
     void everyErrorIsReported()
@@ -188,6 +213,84 @@ private Q_SLOTS:
         const auto result = ConfigLoader::load(write(kMinimal + "[motion]\nthreshhold = 30\n[cloud]\nurl = x\n"));
         QVERIFY(result.ok());
         QCOMPARE(keysOf(result.warnings), (QStringList{QStringLiteral("cloud/url"), QStringLiteral("motion/threshhold")}));
+        QCOMPARE(result.warnings.last().toString(),
+                 QStringLiteral("motion/threshhold: unknown key, ignored (its value is not shown)"));
+    }
+
+    // Nothing printed (the effective configuration, warnings, errors: what --check-config and the journal show)
+    // holds the XMPP password, a camera URL's password or the value of an unknown key, which may be a misspelt
+    // password. `shown` is what is printed instead, so the row fails for the right reason.
+    void secretsNeverPrinted_data()
+    {
+        QTest::addColumn<QByteArray>("extra");
+        QTest::addColumn<QString>("secret");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("rtsp user and password")
+            << QByteArray("[camera]\nsource = rtsp://admin:campass1@cam.lan:554/stream\n") << "campass1"
+            << "camera/source = rtsp://admin:***@cam.lan:554/stream";
+        QTest::newRow("http token as user") << QByteArray("[camera]\nsource = http://tok3n@cam.lan/video.mjpg\n")
+                                            << "tok3n" << "camera/source = http://***@cam.lan/video.mjpg";
+        QTest::newRow("password with @ and /")
+            << QByteArray("[camera]\nsource = rtsp://admin:p/a@ss9@cam.lan/stream\n") << "p/a@ss9"
+            << "camera/source = rtsp://admin:***@cam.lan/stream";
+        QTest::newRow("bad camera url (error message)")
+            << QByteArray("[camera]\nsource = rtsp://admin:campass2@/stream\n") << "campass2"
+            << "camera/source = 'rtsp://admin:***@/stream': URL 'rtsp://admin:***@/stream' has no host";
+        QTest::newRow("misspelt password key") << QByteArray("[xmpp]\npasword = typo-secret\n") << "typo-secret"
+                                               << "xmpp/pasword: unknown key, ignored (its value is not shown)";
+        QTest::newRow("password in the wrong section") << QByteArray("[camera]\npassword = wrong-section\n")
+                                                       << "wrong-section" << "camera/password: unknown key";
+        QTest::newRow("xmpp password") << QByteArray() << "hunter2" << "xmpp/password = ********";
+    }
+    void secretsNeverPrinted()
+    {
+        QFETCH(QByteArray, extra);
+        QFETCH(QString, secret);
+        QFETCH(QString, shown);
+        const auto result = ConfigLoader::load(write(kMinimal + extra));
+        QStringList printed = result.effective;
+        for (const auto &issue : result.errors + result.warnings)
+            printed << issue.toString();
+        const QString all = printed.join(QLatin1Char('\n'));
+        for (const QString &line : std::as_const(printed))
+            QVERIFY2(!line.contains(secret), qPrintable(QStringLiteral("'%1' printed in: %2").arg(secret, line)));
+        QVERIFY2(all.contains(shown), qPrintable(all));
+    }
+
+    // QSettings ends an unquoted value at ';', splits it at ',' and reads '\\' as an escape: an inline password
+    // holding one is refused with what to do (quote it, or password_file), never silently changed. `password`
+    // empty: refused.
+    void inlinePassword_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("password");
+        QTest::newRow("plain") << QByteArray("password = hunter2") << "hunter2";
+        QTest::newRow("semicolon") << QByteArray("password = semi;colon") << "";
+        QTest::newRow("comma") << QByteArray("password = com,ma") << "";
+        QTest::newRow("comma and spaces") << QByteArray("password = com, ma") << "";
+        QTest::newRow("backslash") << QByteArray("password = back\\slash") << "";
+        QTest::newRow("quote inside") << QByteArray("password = quo\"te") << "";
+        QTest::newRow("quoted semicolon and comma") << QByteArray("password = \"se;mi, co\"") << "se;mi, co";
+        QTest::newRow("quoted backslash escaped") << QByteArray("password = \"a\\\\b\"") << "a\\b";
+    }
+    void inlinePassword()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, password);
+        const auto result = ConfigLoader::load(
+            write("[xmpp]\njid = home@example.org\n" + line + "\nowners = me@example.org\n[storage]\ndir = /tmp/g\n"));
+        if (!password.isEmpty()) {
+            QVERIFY2(result.ok(), qPrintable(result.errors.isEmpty() ? QString() : result.errors.first().toString()));
+            QCOMPARE(result.config.xmpp.password, password);
+            return;
+        }
+        // (a stray quote may cost QSettings more than the password: other errors may follow it)
+        const qsizetype at = keysOf(result.errors).indexOf(QStringLiteral("xmpp/password"));
+        QVERIFY2(at >= 0, qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
+        const QString error = result.errors[at].toString();
+        QVERIFY2(error.contains(QLatin1String("double quotes")) && error.contains(QLatin1String("password_file")),
+                 qPrintable(error));
+        QVERIFY2(error.startsWith(QLatin1String("xmpp/password = '********'")), qPrintable(error));
     }
 
     void missingFile()

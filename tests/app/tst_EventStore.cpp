@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -191,6 +192,104 @@ private Q_SLOTS:
         QCOMPARE(store.latest(10).size(), 0);
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("events.json.bad"))));
         QCOMPARE(store.add(motion(QDateTime::currentDateTimeUtc())), 1);
+    }
+
+    // events.json is data on a disk, not a list of paths to trust: a picture path other than snapshots/NNNNNN.jpg
+    // is never read (event <n>) nor deleted (pruning), and the loader says which event had it.
+    void storedPicturePathsAreValidated()
+    {
+        QTemporaryDir root;
+        const QString dir = root.filePath(QStringLiteral("state"));
+        const QString outside = root.filePath(QStringLiteral("outside.jpg"));
+        QVERIFY(test::writeFile(outside, "\xff\xd8not yours"));
+        QVERIFY(test::writeFile(dir + QStringLiteral("/snapshots/000001.jpg"), "\xff\xd8mine"));
+        const QString old = QDateTime::currentDateTimeUtc().addDays(-60).toString(Qt::ISODateWithMs);
+        const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+        QJsonArray list;
+        const QStringList paths{QStringLiteral("snapshots/000001.jpg"), QStringLiteral("../outside.jpg"), outside,
+                                QStringLiteral("snapshots/../../outside.jpg"), QStringLiteral("snapshots/000002.jpg.x")};
+        for (int i = 0; i < paths.size(); ++i) // event 1 is today; the forged ones are old enough to be pruned
+            list.append(QJsonObject{{QStringLiteral("id"), i + 1}, {QStringLiteral("kind"), QStringLiteral("motion")},
+                                    {QStringLiteral("start"), i == 0 ? now : old},
+                                    {QStringLiteral("snapshot"), paths[i]}});
+        QVERIFY(test::writeFile(dir + QStringLiteral("/events.json"), QJsonDocument(list).toJson()));
+        // a forged event kept for reading: the same paths on an event within retention
+        list = QJsonArray{QJsonObject{{QStringLiteral("id"), 9}, {QStringLiteral("kind"), QStringLiteral("motion")},
+                                      {QStringLiteral("start"), now}, {QStringLiteral("snapshot"), outside}}};
+
+        QStringList warnings;
+        static QStringList *sink = nullptr;
+        sink = &warnings;
+        const auto previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &, const QString &m) {
+            if (type == QtWarningMsg)
+                *sink << m;
+        });
+        {
+            EventStore store(StorageConfig{dir, 30, 500});
+            QString error;
+            QVERIFY(store.open(&error));
+            QCOMPARE(store.readSnapshot(1).result(), QByteArray("\xff\xd8mine"));
+            store.add(motion(QDateTime::currentDateTimeUtc())); // prunes the old forged events
+            store.waitForWrites();
+        }
+        qInstallMessageHandler(previous);
+        QVERIFY2(QFile::exists(outside), "a forged picture path in events.json deleted a file outside snapshots/");
+        QCOMPARE(warnings.filter(QLatin1String("is not snapshots/NNNNNN.jpg")).size(), 4);
+
+        QVERIFY(test::writeFile(dir + QStringLiteral("/events.json"), QJsonDocument(list).toJson()));
+        EventStore reopened(StorageConfig{dir, 30, 500});
+        QString error;
+        QVERIFY(reopened.open(&error));
+        QVERIFY(reopened.find(9));
+        QCOMPARE(reopened.find(9)->snapshotFile, QString());
+        QVERIFY2(reopened.readSnapshot(9).result().isEmpty(), "a forged picture path was read and would be sent");
+    }
+
+    // A hung disk must not queue the store's writes without end: past kMaxQueuedPictures a picture is refused
+    // (and named nowhere), and the list is written once with the newest state however often it changed meanwhile.
+    void writeQueueIsBounded()
+    {
+        QTemporaryDir dir;
+        StorageWriter writer;
+        EventStore store(StorageConfig{dir.path(), 30, 500}, &writer);
+        QString error;
+        QVERIFY(store.open(&error));
+        QSemaphore disk;
+        writer.run([&disk]() -> StorageWriter::Result { // the disk hangs
+            disk.acquire();
+            return {};
+        });
+        const int total = EventStore::kMaxQueuedPictures + 4;
+        QList<QFuture<std::expected<QString, QString>>> pictures;
+        QList<int> ids;
+        for (int i = 0; i < total; ++i) {
+            ids << store.add(motion(QDateTime::currentDateTimeUtc()));
+            pictures << store.attachSnapshot(ids.last(), QByteArray(100 * 1024, 'j'));
+        }
+        QCOMPARE(store.queuedWrites(), EventStore::kMaxQueuedPictures);
+        for (int i = EventStore::kMaxQueuedPictures; i < total; ++i) {
+            QVERIFY2(pictures[i].isFinished() && !pictures[i].result(), "a picture beyond the bound was queued");
+            QVERIFY2(pictures[i].result().error().contains(QLatin1String("waiting for the disk")),
+                     qPrintable(pictures[i].result().error()));
+            QCOMPARE(store.find(ids[i])->snapshotFile, QString());
+        }
+        QTRY_COMPARE(store.queuedWrites(), EventStore::kMaxQueuedPictures + 1); // the list, once coalesced
+        for (int round = 0; round < 3; ++round) { // changes while the list write waits: it takes the newest
+            EventRecord record = *store.find(ids.first());
+            record.summary = QStringLiteral("round %1").arg(round);
+            store.update(record);
+            QTest::qWait(400); // past the list's coalescing interval
+            QCOMPARE(store.queuedWrites(), EventStore::kMaxQueuedPictures + 1);
+        }
+        disk.release();
+        store.waitForWrites();
+        QCOMPARE(store.queuedWrites(), 0);
+        const auto doc = readJsonFile(dir.filePath(QStringLiteral("events.json")));
+        QVERIFY(doc);
+        QCOMPARE(doc->array().size(), total);
+        QCOMPARE(doc->array().first().toObject().value(QStringLiteral("summary")).toString(), QStringLiteral("round 2"));
+        QCOMPARE(QDir(dir.filePath(QStringLiteral("snapshots"))).entryList(QDir::Files).size(),
+                 EventStore::kMaxQueuedPictures);
     }
 
     void unwritableDirectoryIsAnError()

@@ -159,7 +159,39 @@ private Q_SLOTS:
     void qtAllocatedFrames_data();
     void qtAllocatedFrames();
     void frameFromQImage();
+    void hostileJpegIsNotDecoded_data();
+    void hostileJpegIsNotDecoded();
 };
+
+// A camera's JPEG frame is decoded only at the size the frame announced (the one held to the picture limit) and
+// only whole: a header claiming 30000x30000 would take 900 MB, a truncated one decodes with grey fill.
+void tst_LumaExtractor::hostileJpegIsNotDecoded_data()
+{
+    QTest::addColumn<QByteArray>("jpeg");
+    QTest::addColumn<QString>("reason");
+    std::vector<unsigned char> encoded;
+    cv::imencode(".jpg", cv::Mat(48, 64, CV_8UC1, cv::Scalar(90)), encoded);
+    const QByteArray jpeg(reinterpret_cast<const char *>(encoded.data()), qsizetype(encoded.size()));
+    QByteArray forged = jpeg;
+    const qsizetype sof = forged.indexOf("\xff\xc0");
+    for (const int at : {5, 7}) {
+        forged[sof + at] = char(0x75); // 0x7530 = 30000
+        forged[sof + at + 1] = char(0x30);
+    }
+    QTest::newRow("header bigger than the frame") << forged << "holds a JPEG of 30000x30000";
+    QTest::newRow("truncated") << jpeg.first(jpeg.size() - 10) << "truncated";
+}
+
+void tst_LumaExtractor::hostileJpegIsNotDecoded()
+{
+    QFETCH(QByteArray, jpeg);
+    QFETCH(QString, reason);
+    const PlaneView plane{reinterpret_cast<const unsigned char *>(jpeg.constData()), 0, std::size_t(jpeg.size())};
+    cv::Mat scratch;
+    const auto grey = extractLuma(PF::Format_Jpeg, 64, 48, std::span(&plane, 1), scratch);
+    QVERIFY(!grey);
+    QVERIFY2(grey.error().contains(reason), qPrintable(grey.error()));
+}
 
 void tst_LumaExtractor::syntheticBuffers_data()
 {

@@ -147,8 +147,78 @@ private Q_SLOTS:
         QVERIFY(parser.next());
     }
 
+    // Without Content-Length a part is buffered until its boundary comes; each read must search only what it added.
+    // 1 MiB in 512-byte reads searched from the part's start each time would be about 1 GiB of searching.
+    void partsWithoutLengthAreSearchedOnce()
+    {
+        const QByteArray body = QByteArray("\xff\xd8", 2) + QByteArray(1024 * 1024, 'x') + QByteArray("\xff\xd9", 2);
+        const QByteArray stream = streamOf({body}, "--frame", false, "\r\n") + "--frame\r\n";
+        MjpegStreamParser parser("frame");
+        const QList<QByteArray> got = parseInChunks(parser, stream, 512);
+        QCOMPARE(got.size(), 1);
+        QVERIFY(got.first() == body);
+        QVERIFY2(parser.scannedBytes() <= 2 * stream.size(),
+                 qPrintable(u"%1 bytes searched for a %2-byte stream: the part is searched again on every read"_s
+                                .arg(parser.scannedBytes()).arg(stream.size())));
+    }
+
+    // The same for a long header line, a boundary line and a boundary learnt from the body, cut by every read:
+    // nothing is searched again from its start (found by fuzz_mjpeg_stream).
+    void headerAndBoundaryLinesAreSearchedOnce()
+    {
+        const QByteArray jpeg = jpegOf(64, 48, 6);
+        QByteArray stream = "--frame   \r\nX-Padding: " + QByteArray(12000, 'p') + "\r\nContent-Length: "
+                            + QByteArray::number(jpeg.size()) + "\r\n\r\n" + jpeg + "\r\n--frame\r\n";
+        for (const QByteArray &announced : {"frame"_ba, QByteArray()}) {
+            MjpegStreamParser parser(announced);
+            const QList<QByteArray> got = parseInChunks(parser, stream, 3);
+            QCOMPARE(got.size(), 1);
+            QVERIFY(got.first() == jpeg);
+            QVERIFY2(parser.scannedBytes() <= 3 * stream.size(),
+                     qPrintable(u"%1 bytes searched for a %2-byte stream"_s.arg(parser.scannedBytes()).arg(stream.size())));
+        }
+        MjpegStreamParser tooLong(QByteArray(300, 'b'));
+        QVERIFY(!tooLong.next());
+        QVERIFY2(tooLong.error().contains(u"boundary of 300 bytes"_s), qPrintable(tooLong.error()));
+    }
+
+    // A truncated JPEG decodes with grey fill (libjpeg warns and pads); only one whose end-of-image marker follows
+    // its scan is whole.
+    void completeJpeg_data()
+    {
+        QTest::addColumn<QByteArray>("data");
+        QTest::addColumn<bool>("complete");
+        const QByteArray jpeg = jpegOf(160, 120, 3);
+        const qsizetype scan = jpeg.indexOf("\xff\xda");
+        QTest::newRow("whole") << jpeg << true;
+        QTest::newRow("padded after the end marker") << QByteArray(jpeg + QByteArray("\r\n\0\0", 4)) << true;
+        QTest::newRow("cut in the middle of the scan") << jpeg.first(scan + (jpeg.size() - scan) / 2) << false;
+        QTest::newRow("cut just before the end marker") << jpeg.first(jpeg.size() - 2) << false;
+        QTest::newRow("cut inside the end marker") << jpeg.first(jpeg.size() - 1) << false;
+        QTest::newRow("cut before the scan") << jpeg.first(scan) << false;
+        // an APP segment ending in FF D9 (a thumbnail's end), the data cut right after it: no scan of its own yet
+        const QByteArray thumbnail("\xff\xe1\x00\x06" "ab" "\xff\xd9", 8);
+        QTest::newRow("ends with a thumbnail's end marker") << QByteArray(jpeg.first(2) + thumbnail) << false;
+        QTest::newRow("not a jpeg") << "GIF89a......"_ba << false;
+        QTest::newRow("empty") << QByteArray() << false;
+    }
+    void completeJpeg()
+    {
+        QFETCH(QByteArray, data);
+        QFETCH(bool, complete);
+        QCOMPARE(jpegIsComplete(data), complete);
+    }
+
     void jpegSizeFromHeader()
     {
+        // a forged header: the reader reports it as is (the frame source refuses it before any decode)
+        QByteArray forged = jpegOf(64, 48, 4);
+        const qsizetype sof = forged.indexOf("\xff\xc0");
+        forged[sof + 5] = char(0x75); // height 0x7530 = 30000
+        forged[sof + 6] = char(0x30);
+        forged[sof + 7] = char(0x75); // width
+        forged[sof + 8] = char(0x30);
+        QCOMPARE(jpegImageSize(forged), QSize(30000, 30000));
         QCOMPARE(jpegImageSize(jpegOf(641, 479, 1)), QSize(641, 479));
         QCOMPARE(jpegImageSize(jpegOf(1, 1, 1)), QSize(1, 1));
         const QByteArray jpeg = jpegOf(320, 240, 2);

@@ -67,6 +67,13 @@ private Q_SLOTS:
         QTest::newRow("truncated") << QByteArray("72 01 4b 46 7f ff 0e 10 57 : crc=57 YES\n") << false << 0.0 << "malformed";
         QTest::newRow("garbage") << QByteArray("\x01\x02 nonsense\nt=abc\n") << false << 0.0 << "";
         QTest::newRow("empty") << QByteArray() << false << 0.0 << "malformed";
+        // a shorted bus reads nine zero bytes, whose CRC is zero too: not 0.000 °C
+        QTest::newRow("all-zero scratchpad") << QByteArray("00 00 00 00 00 00 00 00 00 : crc=00 YES\n"
+                                                           "00 00 00 00 00 00 00 00 00 t=0\n")
+                                             << false << 0.0 << "all-zero scratchpad";
+        QTest::newRow("zero degrees, real scratchpad") << QByteArray("00 00 4b 46 7f ff 0c 10 1c : crc=1c YES\n"
+                                                                     "00 00 4b 46 7f ff 0c 10 1c t=0\n")
+                                                       << true << 0.0 << "";
     }
     void values()
     {

@@ -17,7 +17,7 @@ struct AlertsConfig {
     bool personsOnly = false;                   // alert only on events the person check confirmed
     bool eventSummary = true;                   // a short message when an event ends
     std::chrono::seconds cameraLostAfter{30};   // a camera down this long is reported (once, and once when back)
-    QString muteSchedule;                       // e.g. "mon-fri 08:30-15:30; sat 10:00-12:00"
+    QString muteSchedule;                       // e.g. "mon-fri 08:30-15:30, sat 10:00-12:00" (comma-separated)
 };
 
 struct StorageConfig {

@@ -11,8 +11,9 @@ namespace garage {
 
 struct ConfigIssue {
     QString key;      // "section/key"
-    QString value;    // the value as written (masked for secrets)
+    QString value;    // the value as written (secrets and URL credentials masked)
     QString message;  // what is expected
+    bool valueShown = true; // false: the value is withheld (an unknown key's value may be a secret)
     QString toString() const;
 };
 

@@ -12,9 +12,11 @@
 #include <QList>
 #include <QObject>
 #include <QTimer>
+#include <atomic>
 #include <chrono>
 #include <expected>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace garage {
@@ -54,6 +56,11 @@ public:
     // Writes the list now if it changed, and waits for every pending write.
     void waitForWrites();
     QString directory() const { return m_config.dir; }
+    // Writes this store has queued on the writer and that have not finished. Bounded while the disk hangs: at most
+    // kMaxQueuedPictures pictures (later ones are refused), one list write per picture queued plus one (each
+    // takes the newest list when it runs), one deletion waiting (it takes every file doomed until it runs).
+    int queuedWrites() const { return m_queue->jobs.load(); }
+    static constexpr int kMaxQueuedPictures = 8;
     StorageWriter &writer() { return *m_writer; }
 
 private:
@@ -64,7 +71,47 @@ private:
     // since open (a forward leap of the wall clock must not prune the history).
     QDateTime pruneNow() const;
 
+    // The queue accounting shared with the jobs on the writer thread (a job may finish after the store is gone).
+    struct Queue {
+        std::atomic<int> jobs{0};
+        std::atomic<int> pictures{0};
+    };
+    // Counts a job out of the queue when it finishes (and a picture out of the pictures, when one).
+    class QueueSlot
+    {
+    public:
+        QueueSlot(std::shared_ptr<Queue> queue, std::atomic<int> Queue::*counter)
+            : m_queue(std::move(queue)), m_counter(counter) {}
+        ~QueueSlot()
+        {
+            if (m_counter)
+                --((*m_queue).*m_counter);
+            --m_queue->jobs;
+        }
+        QueueSlot(const QueueSlot &) = delete;
+        QueueSlot &operator=(const QueueSlot &) = delete;
+
+    private:
+        std::shared_ptr<Queue> m_queue;
+        std::atomic<int> Queue::*m_counter;
+    };
+    // A queued list write: until it starts, a newer list replaces its data.
+    struct ListWrite {
+        std::mutex mutex;
+        QByteArray data;
+        bool started = false;
+    };
+    // A queued deletion: until it starts, further doomed files join it.
+    struct Deletion {
+        std::mutex mutex;
+        QStringList files;
+        bool started = false;
+    };
+
     StorageConfig m_config;
+    std::shared_ptr<Queue> m_queue = std::make_shared<Queue>();
+    std::shared_ptr<ListWrite> m_openList;
+    std::shared_ptr<Deletion> m_openDeletion;
     std::unique_ptr<StorageWriter> m_ownWriter;
     StorageWriter *m_writer;
     const Clock &m_clock;

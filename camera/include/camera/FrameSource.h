@@ -92,6 +92,8 @@ private:
     bool frameArrived(const std::function<QString()> &describe, std::chrono::milliseconds timestamp);
     void emitLuma(const cv::Mat &grey, std::chrono::milliseconds timestamp, int scale = 1);
     void warnSkipped(const QString &why);
+    // Whether a frame of this size may be decoded (the configured limit); logs the first of a run that may not.
+    bool withinPictureLimit(QSize size);
 
     CameraConfig m_config;
     QString m_displaySource;
@@ -112,6 +114,7 @@ private:
     cv::Mat m_scratch;
     QString m_lastLumaError;
     bool m_running = false;
+    bool m_oversizeLogged = false;
 };
 
 // The reduction (1, 2, 4 or 8) a JPEG frame this wide is decoded at: the largest that keeps its luma at least
