@@ -37,6 +37,7 @@ public:
     // SIGKILL: nothing gets the chance to be written.
     void kill();
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    qint64 pid() const { return m_process.processId(); }
 
     QByteArray log() const { return m_log; }
     // Waits (running the event loop) until the log has `text` after position `from`.

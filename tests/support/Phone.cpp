@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <QThread>
@@ -14,15 +15,18 @@ Phone::~Phone()
     stop();
 }
 
-bool Phone::start(const QString &jid, const QString &password, const ProsodyServer &server, QString *error)
+bool Phone::start(const QString &jid, const QString &password, const ProsodyServer &server, QString *error,
+                  const QString &recordFrom)
 {
     m_dir = server.directory();
     QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] { readEvents(); });
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
-    m_process.start(QStringLiteral("python3"),
-                    {QStringLiteral(GARAGE_SOURCE_DIR "/tests/support/phone.py"), QStringLiteral("--jid"), jid,
-                     QStringLiteral("--password"), password, QStringLiteral("--ca"), server.caFile(),
-                     QStringLiteral("--port"), QString::number(server.port())});
+    QStringList arguments{QStringLiteral(GARAGE_SOURCE_DIR "/tests/support/phone.py"), QStringLiteral("--jid"), jid,
+                          QStringLiteral("--password"), password, QStringLiteral("--ca"), server.caFile(),
+                          QStringLiteral("--port"), QString::number(server.port())};
+    if (!recordFrom.isEmpty())
+        arguments << QStringLiteral("--record-from") << recordFrom;
+    m_process.start(QStringLiteral("python3"), arguments);
     const auto connected = waitEvent(QStringLiteral("connected"), 20000);
     if (!connected) {
         *error = QStringLiteral("the phone did not connect: ") + QString::fromUtf8(m_process.readAllStandardError());
@@ -46,6 +50,10 @@ void Phone::readEvents()
         else if (o.value(QStringLiteral("event")) == QLatin1String("presence"))
             m_presences << PhonePresence{o.value(QStringLiteral("from")).toString(), o.value(QStringLiteral("type")).toString(),
                                          o.value(QStringLiteral("status")).toString()};
+        else if (o.value(QStringLiteral("event")) == QLatin1String("stanza"))
+            m_stanzas << PhoneStanza{o.value(QStringLiteral("from")).toString(), o.value(QStringLiteral("tag")).toString(),
+                                     o.value(QStringLiteral("type")).toString(), o.value(QStringLiteral("id")).toString(),
+                                     o.value(QStringLiteral("xml")).toString()};
         else
             m_events << o;
     }
@@ -143,6 +151,50 @@ std::expected<QByteArray, QString> Phone::download(const QString &url)
             return std::unexpected(failed->value(QStringLiteral("what")).toString());
     }
     return std::unexpected(QStringLiteral("download timed out"));
+}
+
+void Phone::command(const QJsonObject &cmd)
+{
+    m_process.write(QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n');
+    m_process.waitForBytesWritten(1000);
+}
+
+QStringList Phone::probe(const QString &to)
+{
+    command({{QStringLiteral("cmd"), QStringLiteral("probe")}, {QStringLiteral("to"), to}});
+    QStringList ids;
+    if (const auto done = waitEvent(QStringLiteral("probed"), 10000))
+        for (const QJsonValue &id : done->value(QStringLiteral("ids")).toArray())
+            ids << id.toString();
+    return ids;
+}
+
+qint64 Phone::flood(const QStringList &targets, int count, int seed, int maxBytes, int timeoutMs)
+{
+    command({{QStringLiteral("cmd"), QStringLiteral("flood")}, {QStringLiteral("to"), QJsonArray::fromStringList(targets)},
+             {QStringLiteral("count"), count}, {QStringLiteral("seed"), seed}, {QStringLiteral("max_bytes"), maxBytes}});
+    const auto done = waitEvent(QStringLiteral("flooded"), timeoutMs);
+    return done ? qint64(done->value(QStringLiteral("bytes")).toDouble()) : -1;
+}
+
+bool Phone::sync(int timeoutMs)
+{
+    command({{QStringLiteral("cmd"), QStringLiteral("sync")}});
+    return waitEvent(QStringLiteral("synced"), timeoutMs).has_value();
+}
+
+std::optional<PhoneStanza> Phone::waitForStanza(const std::function<bool(const PhoneStanza &)> &match, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    qsizetype seen = 0;
+    do {
+        for (; seen < m_stanzas.size(); ++seen)
+            if (match(m_stanzas[seen]))
+                return m_stanzas[seen];
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        m_process.waitForReadyRead(10);
+    } while (!deadline.hasExpired());
+    return std::nullopt;
 }
 
 void Phone::stop()

@@ -25,11 +25,18 @@ struct PhonePresence {
     QString from, type, status;
 };
 
+// Any stanza from the account given to start() as recordFrom: a reply, a receipt, an iq result or error, a presence.
+struct PhoneStanza {
+    QString from, tag, type, id, xml;
+};
+
 class Phone
 {
 public:
     ~Phone();
-    bool start(const QString &jid, const QString &password, const ProsodyServer &server, QString *error);
+    // recordFrom: a bare JID whose every stanza is recorded (stanzas()), as a stranger would see the appliance.
+    bool start(const QString &jid, const QString &password, const ProsodyServer &server, QString *error,
+               const QString &recordFrom = {});
     void send(const QString &to, const QString &body);
     // Writes a stanza as it is (the server still stamps its "from"): what no ordinary client sends.
     void sendRaw(const QString &xml);
@@ -48,14 +55,26 @@ public:
     std::optional<PhonePresence> waitForPresence(const std::function<bool(const PhonePresence &)> &match, int timeoutMs);
     void stop();
 
+    // What a curious stranger asks `to` (receipts, version, time, disco, ping, vCard, last, a roster set, a presence
+    // probe and a subscription); the ids of the requests (all "probe-...").
+    QStringList probe(const QString &to);
+    // count random messages to the targets (phone.py's flood_stanzas); returns the bytes sent, -1 if it failed.
+    qint64 flood(const QStringList &targets, int count, int seed, int maxBytes = 65536, int timeoutMs = 300000);
+    // Pings the server and waits for the answer: everything sent before has been handled (routed) by the server.
+    bool sync(int timeoutMs = 300000);
+    const QList<PhoneStanza> &stanzas() const { return m_stanzas; }
+    std::optional<PhoneStanza> waitForStanza(const std::function<bool(const PhoneStanza &)> &match, int timeoutMs);
+
 private:
     void readEvents();
     std::optional<QJsonObject> waitEvent(const QString &event, int timeoutMs);
+    void command(const QJsonObject &cmd);
 
     QProcess m_process;
     QByteArray m_buffer;
     QList<PhoneMessage> m_messages;
     QList<PhonePresence> m_presences;
+    QList<PhoneStanza> m_stanzas;
     QList<QJsonObject> m_events;
     QString m_dir;
     QString m_jid;

@@ -4,11 +4,19 @@
 Control mode (for C++ tests): one JSON object per line on stdin, events as JSON lines on stdout.
   in:  {"cmd": "send", "to": JID, "body": TEXT} | {"cmd": "download", "url": URL, "path": FILE}
        | {"cmd": "presence"} | {"cmd": "subscribe", "to": BARE_JID} | {"cmd": "raw", "xml": STANZA} | {"cmd": "quit"}
+       | {"cmd": "probe", "to": JID} | {"cmd": "flood", "to": [JID...], "count": N, "seed": S, "max_bytes": B}
+       | {"cmd": "sync"}
        (raw: a stanza written as it is, e.g. a hand-made XEP-0297 wrapper; the server stamps its "from")
+       (probe: what a curious stranger asks: a message requesting a receipt, version, time, disco info and items,
+        ping, vCard, last activity, a subscription; ids start with "probe-")
+       (flood: N random messages, see flood_stanzas(); sync: a ping to our server, answered once it has handled
+        everything sent before it)
   out: {"event": "connected", "jid": FULL_JID} | {"event": "message", "from", "to", "body", "oob_url", "delayed", "id"}
        | {"event": "presence", "from", "type", "status"}  (every presence stanza received; type is slixmpp's:
          available/away/.../unavailable/subscribe/subscribed/unsubscribed/unsubscribe)
        | {"event": "downloaded", "url", "path", "bytes", "content_type"} | {"event": "error", "what"}
+       | {"event": "stanza", "from", "tag", "type", "id", "xml"}  (with --record-from BARE: every stanza from BARE)
+       | {"event": "probed", "ids"} | {"event": "flooded", "count", "bytes"} | {"event": "synced"}
 Script mode (the demo): --script "status;snapshot" sends each command to --to and prints what arrives;
   --expect-alert waits first for a motion alert with a picture; pictures are downloaded to --download-dir.
 """
@@ -16,12 +24,14 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import ssl
 import sys
 import time
 import urllib.request
 
 import slixmpp
+from xml.sax.saxutils import escape, quoteattr
 
 
 def emit(obj):
@@ -46,6 +56,16 @@ class Phone(slixmpp.ClientXMPP):
         self.add_event_handler("presence", self.on_presence)
         self.add_event_handler("presence_subscribe", lambda p: self.send_presence(pto=p["from"].bare, ptype="subscribed"))
         self.add_event_handler("failed_auth", lambda _: emit({"event": "error", "what": "authentication failed"}))
+        if args.record_from:
+            self.add_filter("in", self.record)
+
+    def record(self, stanza):
+        # every stanza from the watched account, whatever it is: a reply, a receipt, an error, a presence
+        sender = stanza["from"] if "from" in stanza.interfaces else None
+        if sender is not None and sender.bare.lower() == self.args.record_from.lower():
+            emit({"event": "stanza", "from": str(sender), "tag": stanza.name, "type": stanza["type"] or "",
+                  "id": stanza["id"] or "", "xml": str(stanza)[:400]})
+        return stanza
 
     async def on_start(self, _):
         self.send_presence()
@@ -75,6 +95,60 @@ class Phone(slixmpp.ClientXMPP):
         return {"event": "downloaded", "url": url, "path": path, "bytes": len(data), "content_type": content_type}
 
 
+PROBES = [
+    "<message to={to} id='probe-receipt' type='chat'><body>status</body><request xmlns='urn:xmpp:receipts'/></message>",
+    "<message to={to} id='probe-normal'><body>help</body><request xmlns='urn:xmpp:receipts'/></message>",
+    "<iq to={to} id='probe-version' type='get'><query xmlns='jabber:iq:version'/></iq>",
+    "<iq to={to} id='probe-time' type='get'><time xmlns='urn:xmpp:time'/></iq>",
+    "<iq to={to} id='probe-disco-info' type='get'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+    "<iq to={to} id='probe-disco-items' type='get'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>",
+    "<iq to={to} id='probe-ping' type='get'><ping xmlns='urn:xmpp:ping'/></iq>",
+    "<iq to={to} id='probe-vcard' type='get'><vCard xmlns='vcard-temp'/></iq>",
+    "<iq to={to} id='probe-last' type='get'><query xmlns='jabber:iq:last'/></iq>",
+    "<iq to={to} id='probe-set' type='set'><query xmlns='jabber:iq:roster'><item jid='x@y'/></query></iq>",
+    "<presence to={to} id='probe-presence' type='probe'/>",
+]
+
+# what a flood is made of: printable text of every script, a few bidi and zero-width marks, C1 controls, DEL, tabs
+# and line breaks (XML 1.0 cannot carry the C0 controls at all: a server closes a stream that has them)
+ALPHABETS = ["abcdefghijklmnopqrstuvwxyz ", "éüßçøæ€£", "中文字符日本語한국어", "😀🚪🔒📷🌡", "\u202e\u200b\u200d\ufeff",
+             "".join(chr(c) for c in range(0x80, 0xa0)) + "\x7f", "\t\n\r"]
+COMMANDS = ["status", "help", "events", "garage status", "mute 99999999999999999h", "snapshot", "mute until 25:99", ""]
+
+
+def flood_stanzas(targets, count, seed, max_bytes):
+    """count random messages: sizes log-uniform up to max_bytes, every message type, a third with an old delay stamp,
+    some requesting receipts, some with only a chat state, ids repeated now and then."""
+    rng = random.Random(seed)
+    for i in range(count):
+        kind = rng.random()
+        if kind < 0.1:
+            body = rng.choice(COMMANDS)
+        else:
+            size = int(2 ** rng.uniform(0, max_bytes.bit_length() - 1))
+            alphabet = "".join(rng.sample(ALPHABETS, rng.randint(1, len(ALPHABETS))))
+            body = "".join(rng.choice(alphabet) for _ in range(min(size, max_bytes) // 2 or 1))
+            while len(body.encode()) > max_bytes:
+                body = body[: len(body) // 2]
+        mtype = rng.choice(["chat", "chat", "normal", "headline", "groupchat", "error", None, "bogus"])
+        parts = ["<message to=%s id=%s" % (quoteattr(rng.choice(targets)), quoteattr("f%d" % rng.randint(0, count // 4 or 1)))]
+        if mtype:
+            parts.append(" type=%s" % quoteattr(mtype))
+        parts.append(">")
+        if rng.random() < 0.9:
+            parts.append("<body>%s</body>" % escape(body))
+        else:
+            parts.append("<composing xmlns='http://jabber.org/protocol/chatstates'/>")
+        if rng.random() < 0.33:
+            parts.append("<delay xmlns='urn:xmpp:delay' stamp='2020-0%d-01T00:00:00Z'/>" % rng.randint(1, 9))
+        if rng.random() < 0.3:
+            parts.append("<request xmlns='urn:xmpp:receipts'/>")
+        if mtype == "error":
+            parts.append("<error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>")
+        parts.append("</message>")
+        yield "".join(parts)
+
+
 async def control(phone):
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -101,6 +175,30 @@ async def control(phone):
             phone.send_raw(cmd["xml"])
         elif cmd.get("cmd") == "subscribe":
             phone.send_presence(pto=cmd["to"], ptype="subscribe")
+        elif cmd.get("cmd") == "probe":
+            ids = []
+            for template in PROBES:
+                xml = template.format(to=quoteattr(cmd["to"]))
+                phone.send_raw(xml)
+                ids.append(xml.split("id='")[1].split("'")[0])
+            phone.send_presence(pto=cmd["to"].split("/")[0], ptype="subscribe")
+            emit({"event": "probed", "ids": ids})
+        elif cmd.get("cmd") == "flood":
+            sent = 0
+            size = 0
+            for xml in flood_stanzas(cmd["to"], cmd["count"], cmd.get("seed", 1), cmd.get("max_bytes", 65536)):
+                phone.send_raw(xml)
+                sent += 1
+                size += len(xml)
+                if sent % 50 == 0:
+                    await asyncio.sleep(0)  # let the stream write what is queued
+            emit({"event": "flooded", "count": sent, "bytes": size})
+        elif cmd.get("cmd") == "sync":
+            try:
+                await phone.plugin["xep_0199"].ping(jid=phone.boundjid.domain, timeout=300)
+                emit({"event": "synced"})
+            except Exception as e:  # noqa: BLE001 - reported to the test
+                emit({"event": "error", "what": "sync failed: %s" % e})
         elif cmd.get("cmd") == "quit":
             break
     phone.disconnect()
@@ -165,6 +263,7 @@ def main():
     p.add_argument("--download-dir", default=".")
     p.add_argument("--timeout", type=float, default=90)
     p.add_argument("--print-messages", action="store_true")
+    p.add_argument("--record-from", help="emit every stanza from this bare JID (a stranger's view of the appliance)")
     args = p.parse_args()
     if args.script and not args.print_messages:
         global emit

@@ -4,6 +4,8 @@
 #include "xmpp/Jid.h"
 #include "xmpp/XmppLink.h"
 
+#include <utility>
+
 namespace garage {
 
 Replier::Replier(XmppLink *link, QString to, QString prefix)
@@ -55,18 +57,22 @@ QString CommandRouter::helpText() const
     return lines.join(QLatin1Char('\n'));
 }
 
-bool CommandRouter::dispatch(const QString &sender, const QString &text, const Replier &reply,
-                             std::chrono::steady_clock::time_point now)
+void CommandRouter::logDropped(const QString &sender, const QString &why, std::chrono::steady_clock::time_point now)
 {
-    if (text.toUtf8().size() > kMaxBodyBytes) {
-        qCInfo(lcXmpp) << "dropped a" << text.toUtf8().size() << "byte message from" << sender << "(over 1 KiB)";
-        return false;
+    // a flood of bad bodies is one log line a minute per sender, not one each
+    SenderWindow &window = m_windows[bareJidOf(sender)];
+    if (window.lastDropLog != std::chrono::steady_clock::time_point{} && now - window.lastDropLog < std::chrono::seconds(60)) {
+        ++window.droppedUnlogged;
+        return;
     }
-    for (const QChar ch : text)
-        if (ch.category() == QChar::Other_Control && ch != QLatin1Char('\n') && ch != QLatin1Char('\t')) {
-            qCInfo(lcXmpp) << "dropped a message with control characters from" << sender;
-            return false;
-        }
+    const int before = std::exchange(window.droppedUnlogged, 0);
+    window.lastDropLog = now;
+    qCInfo(lcXmpp).noquote() << "dropped a message from" << sender << "(" + why + ")"
+                             << (before > 0 ? QStringLiteral("and %1 more bad ones in the last minute").arg(before) : QString());
+}
+
+CommandRouter::Admission CommandRouter::admit(const QString &sender, const Replier &reply, std::chrono::steady_clock::time_point now)
+{
     SenderWindow &window = m_windows[bareJidOf(sender)];
     while (!window.recent.empty() && now - window.recent.front() >= std::chrono::seconds(60))
         window.recent.pop_front();
@@ -74,14 +80,30 @@ bool CommandRouter::dispatch(const QString &sender, const QString &text, const R
         window.warned = false;
     if (int(window.recent.size()) >= m_perMinute) {
         if (window.warned)
-            return false;
+            return Admission::Dropped;
         window.warned = true;
-        qCInfo(lcXmpp) << "rate limit reached for" << bareJidOf(sender);
+        qCInfo(lcXmpp).noquote() << "rate limit reached for" << bareJidOf(sender);
         reply.text(QStringLiteral("Slow down: at most %1 commands a minute.").arg(m_perMinute));
-        return true;
+        return Admission::SlowedDown;
     }
     window.recent.push_back(now);
+    return Admission::Admitted;
+}
 
+bool CommandRouter::dispatch(const QString &sender, const QString &text, const Replier &reply,
+                             std::chrono::steady_clock::time_point now)
+{
+    if (const qsizetype bytes = text.toUtf8().size(); bytes > kMaxBodyBytes) {
+        logDropped(sender, QStringLiteral("%1 bytes, over 1 KiB").arg(bytes), now);
+        return false;
+    }
+    for (const QChar ch : text)
+        if (ch.category() == QChar::Other_Control && ch != QLatin1Char('\n') && ch != QLatin1Char('\t')) {
+            logDropped(sender, QStringLiteral("control characters"), now);
+            return false;
+        }
+    if (const Admission a = admit(sender, reply, now); a != Admission::Admitted)
+        return a == Admission::SlowedDown;
     const QString trimmed = text.simplified();
     const QString word = trimmed.section(QLatin1Char(' '), 0, 0).toLower();
     const QString arguments = trimmed.section(QLatin1Char(' '), 1);

@@ -4,6 +4,7 @@
 #include "ImageSender.h"
 #include "Logging.h"
 #include "RelayStanzas.h"
+#include "StrangerGate.h"
 #include "XmppConnection.h"
 #include "xmpp/Jid.h"
 #include "xmpp/Outbox.h"
@@ -13,11 +14,12 @@
 #include <QSslConfiguration>
 #include <QThreadPool>
 #include <QXmppClient.h>
+#include <QXmppDiscoveryManager.h>
 #include <QXmppMessage.h>
-#include <QXmppTask.h>
-#include <QXmppMessageReceiptManager.h>
 #include <QXmppPresence.h>
+#include <QXmppRosterIq.h>
 #include <QXmppRosterManager.h>
+#include <QXmppTask.h>
 
 namespace garage {
 XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadPool *diskWriter, QObject *parent)
@@ -26,7 +28,8 @@ XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadP
       m_storageDir(storageDir),
       m_ownPool(diskWriter ? nullptr : std::make_unique<QThreadPool>()),
       m_pool(diskWriter ? diskWriter : m_ownPool.get()),
-      m_client(std::make_unique<QXmppClient>()),
+      // only the managers it needs: no receipts, no version, time or vCard answers (QXmpp's defaults answer anyone)
+      m_client(std::make_unique<QXmppClient>(QXmppClient::NoExtensions)),
       m_router(config.commandsPerMinute)
 {
     if (m_ownPool)
@@ -34,7 +37,14 @@ XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadP
     m_outbox = std::make_unique<Outbox>(storageDir, m_pool);
     connect(m_outbox.get(), &Outbox::storageFailed, this, &XmppLink::storageFailed);
     connect(m_outbox.get(), &Outbox::storageRecovered, this, &XmppLink::storageRecovered);
-    m_client->addNewExtension<QXmppMessageReceiptManager>();
+    // strangers' stanzas stop here, before any manager (or QXmpp's "not implemented" error) can answer them
+    m_gate = new StrangerGate(stanzaTrust());
+    m_client->insertExtension(0, m_gate);
+    auto *roster = m_client->addNewExtension<QXmppRosterManager>(m_client.get());
+    // disco (owners and the server only, through the gate): what uploads need, nothing about the machine
+    auto *disco = m_client->addNewExtension<QXmppDiscoveryManager>();
+    disco->setClientName(QStringLiteral("garage-guard"));
+    disco->setClientType(QStringLiteral("bot"));
     m_images = std::make_unique<ImageSender>(*m_client, m_config, storageDir, *m_outbox);
     m_connection = std::make_unique<XmppConnection>(*m_client, m_config, [this] { return presence(); });
     m_delivery = std::make_unique<AlertDelivery>(*m_client, *m_images, *m_outbox, m_config);
@@ -44,17 +54,52 @@ XmppLink::XmppLink(const XmppConfig &config, const QString &storageDir, QThreadP
     connect(m_client.get(), &QXmppClient::messageReceived, this, &XmppLink::onMessage);
     connect(m_client.get(), &QXmppClient::presenceReceived, this, &XmppLink::onPresence);
     m_router.setHelpAppendix([this] { return appliancesOnline(addressingContext()); });
-    if (auto *roster = m_client->findExtension<QXmppRosterManager>())
-        connect(roster, &QXmppRosterManager::subscriptionRequestReceived, this,
-                [this, roster](const QString &bare, const QXmppPresence &) {
-                    if (m_config.owners.contains(bare.toLower())) {
-                        roster->acceptSubscription(bare);
-                        roster->subscribe(bare);
-                    } else {
-                        roster->refuseSubscription(bare);
-                        qCInfo(lcXmpp) << "refused a presence subscription from" << bare << "(not an owner)";
-                    }
-                });
+    connect(roster, &QXmppRosterManager::subscriptionRequestReceived, this,
+            [this, roster](const QString &bare, const QXmppPresence &) {
+                // only owners get this far (the gate swallows strangers' requests, unanswered)
+                if (m_config.owners.contains(bare.toLower())) {
+                    roster->acceptSubscription(bare);
+                    roster->subscribe(bare);
+                }
+            });
+    connect(roster, &QXmppRosterManager::rosterReceived, this, &XmppLink::alignRoster);
+}
+
+StanzaTrust XmppLink::stanzaTrust() const
+{
+    return {m_config.jid.toLower(), serverName().toLower(), m_config.owners};
+}
+
+int XmppLink::strangerStanzasIgnored() const
+{
+    return m_gate->swallowed();
+}
+
+// The roster is brought in line with `owners` at every login: an owner removed from the config no longer sees the
+// appliance's presence ("disarmed · door open"), and an owner added asks for it once.
+void XmppLink::alignRoster()
+{
+    auto *roster = m_client->findExtension<QXmppRosterManager>();
+    if (!roster)
+        return;
+    const QString own = m_config.jid.toLower();
+    for (const QString &bare : roster->getRosterBareJids()) {
+        const QString key = bare.toLower();
+        if (key == own || m_config.owners.contains(key))
+            continue;
+        // removing the item cancels the subscription both ways (RFC 6121 2.5.3): the server tells them, not us
+        roster->removeItem(bare);
+        qCInfo(lcXmpp).noquote() << "removed" << bare << "from the roster: not an owner (any more); it no longer sees the presence";
+    }
+    for (const QString &owner : m_config.owners) {
+        const QXmppRosterIq::Item item = roster->getRosterEntry(owner);
+        const bool subscribed = item.subscriptionType() == QXmppRosterIq::Item::To
+            || item.subscriptionType() == QXmppRosterIq::Item::Both;
+        if (subscribed || item.subscriptionStatus() == QLatin1String("subscribe"))
+            continue; // asked already: the owner's phone shows the request until it is answered
+        roster->subscribe(owner);
+        qCInfo(lcXmpp).noquote() << "asked owner" << owner << "for a presence subscription (not in the roster yet)";
+    }
 }
 
 XmppLink::~XmppLink()
@@ -223,6 +268,13 @@ void XmppLink::onMessage(const QXmppMessage &message)
         return;
     }
     const QString prefix = d.prefixReplies ? QStringLiteral("[%1] ").arg(m_config.effectiveKeyword()) : QString();
+    const Replier reply(this, d.sender, prefix);
+    const auto now = std::chrono::steady_clock::now();
+    // every answer and every relay counts against the owner's limit, not only commands: a flood gets at most N
+    // answers a minute, whatever it holds
+    if (d.action != AddressingDecision::Action::Execute
+        && m_router.admit(d.sender, reply, now) != CommandRouter::Admission::Admitted)
+        return;
     switch (d.action) {
     case AddressingDecision::Action::Ignore:
         return;
@@ -242,7 +294,7 @@ void XmppLink::onMessage(const QXmppMessage &message)
     case AddressingDecision::Action::Execute:
         if (d.relayed)
             qCInfo(lcXmpp).noquote() << "executing a command from" << d.sender << "relayed by" << resourceOf(in.from);
-        m_router.dispatch(d.sender, d.command, Replier(this, d.sender, prefix), std::chrono::steady_clock::now());
+        m_router.dispatch(d.sender, d.command, reply, now);
         return;
     }
 }

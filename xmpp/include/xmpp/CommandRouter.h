@@ -54,6 +54,11 @@ public:
     // (oversized, control characters, rate-limited without a reply). now: the steady clock (a Pi's wall clock steps
     // after boot, which must neither lift nor extend the limit).
     bool dispatch(const QString &sender, const QString &text, const Replier &reply, std::chrono::steady_clock::time_point now);
+    // Counts one message of sender against its limit: Admitted if it may be acted on (answered, relayed). Past the
+    // limit: SlowedDown once per window (the "slow down" reply was sent), Dropped after that. Every answer to an owner goes through here, not only commands
+    // (a hint, "shed is offline", a relay), so that a flood gets at most N answers a minute whatever it contains.
+    enum class Admission { Admitted, SlowedDown, Dropped };
+    Admission admit(const QString &sender, const Replier &reply, std::chrono::steady_clock::time_point now);
     QString helpText() const;
     // A paragraph `help` adds after the commands when it returns text (the appliances on a shared account).
     void setHelpAppendix(std::function<QString()> appendix) { m_helpAppendix = std::move(appendix); }
@@ -68,7 +73,10 @@ private:
     struct SenderWindow {
         std::deque<std::chrono::steady_clock::time_point> recent;
         bool warned = false;
+        int droppedUnlogged = 0; // bad bodies dropped since the last log line (one line per window)
+        std::chrono::steady_clock::time_point lastDropLog{};
     };
+    void logDropped(const QString &sender, const QString &why, std::chrono::steady_clock::time_point now);
     const Command *find(const QString &word) const;
 
     QList<Command> m_commands;

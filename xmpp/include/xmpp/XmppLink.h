@@ -28,6 +28,8 @@ class AlertDelivery;
 class ImageSender;
 class Outbox;
 class XmppConnection;
+class StrangerGate;
+struct StanzaTrust;
 
 class XmppLink : public QObject
 {
@@ -60,6 +62,8 @@ public:
     // server delivered one and a sibling relayed it too).
     int relaysSent() const { return m_relaysSent; }
     int duplicatesDropped() const { return m_duplicatesDropped; }
+    // Stanzas from strangers swallowed unanswered (messages, requests, presence), since start.
+    int strangerStanzasIgnored() const;
     int pendingAlerts() const;
     int connectAttempts() const;
     // What keeps the link from working, for `status` ("replaced by another client with resource 'garage'; retrying
@@ -88,12 +92,15 @@ private:
     void onPresence(const QXmppPresence &presence);
     QXmppPresence presence() const;
     AddressingContext addressingContext() const;
+    StanzaTrust stanzaTrust() const;
+    void alignRoster();
 
     XmppConfig m_config;
     QString m_storageDir;
     std::unique_ptr<QThreadPool> m_ownPool;
     QThreadPool *m_pool;
     std::unique_ptr<QXmppClient> m_client;
+    StrangerGate *m_gate = nullptr; // owned by m_client
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<ImageSender> m_images;
     std::unique_ptr<XmppConnection> m_connection;

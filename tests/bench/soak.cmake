@@ -1,0 +1,7 @@
+# The soak (tests/bench/soak.sh MINUTES): two daemons for MINUTES, figures printed. Its 2-minute version is a test.
+add_executable(bench_soak ${CMAKE_CURRENT_LIST_DIR}/bench_soak.cpp)
+target_link_libraries(bench_soak PRIVATE garage_testsupport opencv_imgcodecs)
+garage_target_warnings(bench_soak)
+add_dependencies(bench_soak garage-guard)
+add_test(NAME soak_2min COMMAND bench_soak 2 --check)
+set_tests_properties(soak_2min PROPERTIES LABELS "soak;e2e" TIMEOUT 400 RESOURCE_LOCK prosody)
