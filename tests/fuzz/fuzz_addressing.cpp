@@ -10,6 +10,7 @@
 #include "xmpp/Addressing.h"
 #include "xmpp/Jid.h"
 #include "xmpp/RecentMessages.h"
+#include "xmpp/SiblingDirectory.h"
 
 #include <QHash>
 #include <QTimeZone>
@@ -73,22 +74,25 @@ QString body(fuzz::FuzzInput &in)
     return (shape & 0x80 ? QStringLiteral("  ") : QString()) + out + text(in, 48);
 }
 
-QList<Sibling> siblings(fuzz::FuzzInput &in)
+// The sibling table as XmppLink builds it: presences of our account's other resources (never our own, never an empty
+// one) fed to SiblingDirectory, each available (with a priority and maybe a keyword) or unavailable at some time.
+QList<Sibling> siblings(fuzz::FuzzInput &in, const QString &ownResource)
 {
-    QList<Sibling> out;
-    const int n = in.byte() % 5;
-    for (int i = 0; i < n; ++i) {
-        Sibling s;
+    SiblingDirectory directory;
+    const int presences = in.byte() % 6;
+    for (int i = 0; i < presences; ++i) {
         const std::uint8_t pick = in.byte();
-        s.resource = pick < 200 ? kWords[pick % kWords.size()] : text(in, 12);
-        s.keyword = (in.byte() & 1) ? s.resource.toLower() : kWords[in.byte() % kWords.size()];
-        s.priority = int(std::int8_t(in.byte()));
-        s.online = in.byte() & 1;
-        if (!s.online && (in.byte() & 1))
-            s.offlineSince = QDateTime::fromSecsSinceEpoch(std::int64_t(in.u32()), QTimeZone::UTC);
-        out.append(s);
+        const QString resource = pick < 200 ? kWords[pick % kWords.size()] : text(in, 12);
+        const std::uint8_t how = in.byte();
+        if (resource.isEmpty() || resource == ownResource)
+            continue;
+        if (how & 1)
+            directory.online(resource, int(std::int8_t(in.byte())),
+                             (how & 2) ? kWords[(how >> 2) % kWords.size()] : QString());
+        else
+            directory.offline(resource, QDateTime::fromSecsSinceEpoch(std::int64_t(in.u32()), QTimeZone::UTC));
     }
-    return out;
+    return directory.all();
 }
 
 void checkOne(const IncomingMessage &m, const AddressingContext &c)
@@ -142,7 +146,7 @@ void oneDecision(fuzz::FuzzInput &in)
         c.owners << QStringLiteral("other@example.org");
     c.policy = std::array{KeywordPolicy::Auto, KeywordPolicy::Always, KeywordPolicy::Never}[in.byte() % 3];
     c.relay = in.byte() & 1;
-    c.siblings = siblings(in);
+    c.siblings = siblings(in, c.ownResource);
 
     IncomingMessage m;
     m.from = jid(in, text(in, 10));
