@@ -79,6 +79,8 @@ if ! in_root apt-get install -y -q -o Dpkg::Use-Pty=0 "/tmp/$(basename "$deb")" 
 fi
 sed -n 's/^\(garage-guard: created .*\)/  postinst: \1/p' "$out/apt.log"
 echo "installed with apt-get in $(elapsed)"
+# an upgrade runs the postinst again: the group, the user and the memberships exist by then
+in_root dpkg -i "/tmp/$(basename "$deb")" >"$out/reinstall.log" 2>&1 || { cat "$out/reinstall.log"; fail "reinstall"; }
 # the dependencies the .deb declares are all the daemon needs to start
 version=$(in_root garage-guard --version) || fail "garage-guard does not start in the clean root"
 echo "in the clean root: $version"
