@@ -4,18 +4,26 @@
 # each: executions, executions per second, coverage (libFuzzer's cov: edges) and crashes. Exit 1 on any crash, leak
 # or timeout; its reproducer is kept in build/fuzz/fuzz-crashes/<target>/.
 #   deploy/env.sh cmake --preset fuzz && deploy/env.sh cmake --build --preset fuzz -j2
-#   deploy/env.sh tests/fuzz/run.sh 20
+#   deploy/env.sh tests/fuzz/run.sh 20                      every target, 20 s each
+#   deploy/env.sh tests/fuzz/run.sh 300 fuzz_addressing     only the targets named
 set -eu
 seconds=${1:-20}
+[ $# -gt 0 ] && shift
 here=$(cd "$(dirname "$0")" && pwd)
 build=${GARAGE_FUZZ_BUILD:-$here/../../build/fuzz}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
 printf '%-20s %12s %10s %8s %8s\n' target executions exec/s cov crashes
-for target in "$build"/bin/fuzz_*; do
-    [ -x "$target" ] || continue
+if [ $# -gt 0 ]; then
+    targets=$(for name in "$@"; do echo "$build/bin/$name"; done)
+else
+    targets=$(ls "$build"/bin/fuzz_* 2>/dev/null || true)
+fi
+[ -n "$targets" ] || { echo "run.sh: no fuzz targets in $build/bin (build the fuzz preset)" >&2; exit 1; }
+for target in $targets; do
     name=$(basename "$target")
+    [ -x "$target" ] || { echo "run.sh: $target is not built" >&2; status=1; continue; }
     mkdir -p "$work/$name/corpus" "$work/$name/artifacts"
     cp "$here/corpus/$name/"* "$work/$name/corpus/"
     log="$work/$name/log"
