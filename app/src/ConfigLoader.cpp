@@ -4,6 +4,7 @@
 #include "IniSection.h"
 #include "app/MuteSchedule.h"
 #include "camera/SourceSpec.h"
+#include "camera/UrlCredentials.h"
 #include "motion/MaskParser.h"
 #include "sensors/SensorSpec.h"
 #include "xmpp/Jid.h"
@@ -21,20 +22,25 @@ constexpr auto kDay = std::chrono::milliseconds(24h);
 constexpr qint64 kMaxFileBytes = 1024 * 1024;
 const QString kMasked = QStringLiteral("********");
 
-// An inline password is taken as written, or refused: QSettings would end an unquoted value at ';', split it at ','
-// and read '\' and '"' as escapes, and log in with a password nobody wrote. Quoted, QSettings reads it whole.
-void checkInlinePassword(IniSection s, const QByteArray &fileText)
+// A secret is taken as written, or refused: QSettings would end an unquoted value at ';', split it at ',' and read
+// '\' and '"' as escapes, and log in with a password nobody wrote (or send the camera a wrong one, which looks like a
+// camera fault). Quoted, QSettings reads it whole. The inline XMPP password, and a camera URL that holds credentials.
+void checkUnquotedSecret(IniSection s, const QByteArray &fileText, const QString &section, const QString &key)
 {
-    for (const QString &raw : rawIniValues(fileText, QStringLiteral("xmpp"), QStringLiteral("password"))) {
+    for (const QString &raw : rawIniValues(fileText, section, key)) {
         if (raw.startsWith(QLatin1Char('"')) && raw.endsWith(QLatin1Char('"')) && raw.size() >= 2)
             continue;
+        const bool password = key == QLatin1String("password");
+        if (!password && maskUrlCredentials(raw) == raw)
+            continue; // no credentials in it: the camera URL's own checks say what is wrong with it
         for (const QChar c : {QLatin1Char(';'), QLatin1Char(','), QLatin1Char('\\'), QLatin1Char('"')}) {
             if (raw.contains(c)) {
-                s.fail(QStringLiteral("password"), kMasked,
-                       QStringLiteral("the password holds '%1', which an unquoted INI value cannot hold (it would be "
-                                      "cut or split there): write it in double quotes, password = \"...\" (a \\ "
-                                      "or \" inside as \\\\ or \\\"), or put it in password_file")
-                           .arg(c));
+                s.fail(key, password ? kMasked : maskUrlCredentials(raw),
+                       QStringLiteral("the %1 holds '%2', which an unquoted INI value cannot hold (it would be "
+                                      "cut or split there): write it in double quotes, %3 = \"...\" (a \\ "
+                                      "or \" inside as \\\\ or \\\")%4")
+                           .arg(password ? QStringLiteral("password") : QStringLiteral("camera URL (with a password in it)"), c, key,
+                                password ? QStringLiteral(", or put it in password_file") : QString()));
                 return;
             }
         }
@@ -229,7 +235,10 @@ ConfigLoadResult ConfigLoader::load(const QString &path)
     ConfigRecord record;
     AppConfig &c = result.config;
     readXmpp(IniSection(settings, QStringLiteral("xmpp"), record), c.xmpp);
-    checkInlinePassword(IniSection(settings, QStringLiteral("xmpp"), record), fileText);
+    checkUnquotedSecret(IniSection(settings, QStringLiteral("xmpp"), record), fileText, QStringLiteral("xmpp"),
+                        QStringLiteral("password"));
+    checkUnquotedSecret(IniSection(settings, QStringLiteral("camera"), record), fileText, QStringLiteral("camera"),
+                        QStringLiteral("source"));
     readCamera(IniSection(settings, QStringLiteral("camera"), record), c.camera);
     readMotion(IniSection(settings, QStringLiteral("motion"), record), c.motion);
     readTemperature(IniSection(settings, QStringLiteral("temperature"), record), c.temperature);

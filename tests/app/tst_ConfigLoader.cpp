@@ -293,6 +293,36 @@ private Q_SLOTS:
         QVERIFY2(error.startsWith(QLatin1String("xmpp/password = '********'")), qPrintable(error));
     }
 
+    // The same for a camera URL with a password in it: refused unquoted when QSettings would change it, with the
+    // password masked in the error; read whole when quoted; a URL without credentials is not concerned.
+    void cameraUrlWithPassword_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("source");
+        QTest::newRow("plain") << QByteArray("source = rtsp://cam:hunter2@10.0.0.5/stream") << "rtsp://cam:hunter2@10.0.0.5/stream";
+        QTest::newRow("semicolon in the password") << QByteArray("source = rtsp://cam:hun;ter2@10.0.0.5/stream") << "";
+        QTest::newRow("comma in the password") << QByteArray("source = rtsp://cam:hun,ter2@10.0.0.5/stream") << "";
+        QTest::newRow("quoted") << QByteArray("source = \"rtsp://cam:hun;ter,2@10.0.0.5/stream\"")
+                                << "rtsp://cam:hun;ter,2@10.0.0.5/stream";
+    }
+    void cameraUrlWithPassword()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, source);
+        const auto result = ConfigLoader::load(write("[xmpp]\njid = home@example.org\npassword = x\nowners = me@example.org\n"
+                                                     "[camera]\n" + line + "\n[storage]\ndir = /tmp/g\n"));
+        if (!source.isEmpty()) {
+            QVERIFY2(result.ok(), qPrintable(result.errors.isEmpty() ? QString() : result.errors.first().toString()));
+            QCOMPARE(result.config.camera.source, source);
+            return;
+        }
+        const qsizetype at = keysOf(result.errors).indexOf(QStringLiteral("camera/source"));
+        QVERIFY2(at >= 0, qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
+        const QString error = result.errors[at].toString();
+        QVERIFY2(error.contains(QLatin1String("double quotes")) && error.contains(QLatin1String("cam:***@")), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1String("hun")), qPrintable(error));
+    }
+
     void missingFile()
     {
         const auto result = ConfigLoader::load(m_dir.filePath(QStringLiteral("nope.conf")));
