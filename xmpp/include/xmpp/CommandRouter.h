@@ -22,6 +22,7 @@ struct CommandRequest {
     QString sender;    // full JID
     QString name;      // canonical command name
     QString arguments; // the rest of the line
+    QDateTime receivedAt; // UTC, when an appliance of ours received it (a sibling's relay stamp); invalid: unknown
 };
 
 // Answers one command. Copyable; after the link is gone its calls do nothing.
@@ -53,7 +54,12 @@ public:
     // Runs the command in text for sender; replies through reply. Returns false when the text was dropped
     // (oversized, control characters, rate-limited without a reply). now: the steady clock (a Pi's wall clock steps
     // after boot, which must neither lift nor extend the limit).
-    bool dispatch(const QString &sender, const QString &text, const Replier &reply, std::chrono::steady_clock::time_point now);
+    // receivedAt: when the message reached us or the sibling that relayed it (CommandRequest::receivedAt).
+    bool dispatch(const QString &sender, const QString &text, const Replier &reply, std::chrono::steady_clock::time_point now,
+                  const QDateTime &receivedAt = {});
+    // Called with every message taken as a command (known or not, `help` too) before it runs: a rule that waits for
+    // the owner's next message (a confirmation) learns that another one came.
+    void setObserver(std::function<void(const CommandRequest &)> observer) { m_observer = std::move(observer); }
     QString helpText() const;
     // A paragraph `help` adds after the commands when it returns text (the appliances on a shared account).
     void setHelpAppendix(std::function<QString()> appendix) { m_helpAppendix = std::move(appendix); }
@@ -75,6 +81,7 @@ private:
     int m_perMinute;
     QHash<QString, SenderWindow> m_windows;
     std::function<QString()> m_helpAppendix;
+    std::function<void(const CommandRequest &)> m_observer;
 };
 
 } // namespace garage
