@@ -42,6 +42,8 @@ AlertDecision AlertPolicy::decide(AlertKind kind, const Moment &now, std::option
 {
     if (kind == AlertKind::Safety)
         return {true, {}};
+    if (m_intrusionHold && now.steady < *m_intrusionHold)
+        return {false, QStringLiteral("a door move the owner asked for")};
     if (!m_armed)
         return {false, QStringLiteral("disarmed")};
     if (const QDateTime until = mutedUntil(now); until.isValid())

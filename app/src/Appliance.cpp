@@ -2,6 +2,7 @@
 
 #include "ChatCommands.h"
 #include "Logging.h"
+#include "app/DoorController.h"
 #include "app/DurationText.h"
 #include "app/SnapshotTruth.h"
 #include "app/StorageBudget.h"
@@ -10,6 +11,7 @@
 #include "camera/UrlCredentials.h"
 #include "motion/Annotator.h"
 #include "sensors/DoorContact.h"
+#include "sensors/DoorRelay.h"
 #include "sensors/TemperatureSensor.h"
 #include "sensors/ThresholdMonitor.h"
 #include "xmpp/XmppLink.h"
@@ -90,6 +92,7 @@ std::expected<void, QString> Appliance::start()
         m_sensor->start();
     if (m_door)
         m_door->start();
+    m_doorControl->start();
     m_link->start();
     pollHealth();
     refreshPresence();
@@ -132,8 +135,11 @@ void Appliance::createDevices()
             m_door = std::move(*door);
             connect(m_door.get(), &DoorContact::doorChanged, this, &Appliance::onDoorChanged);
             connect(m_door.get(), &DoorContact::leftOpen, this, [this](std::chrono::seconds openFor) {
-                raise(AlertKind::Safety, QStringLiteral("The %1 door has been open for %2")
-                                             .arg(m_config.xmpp.effectiveKeyword(), formatDuration(openFor)));
+                raise(AlertKind::Safety,
+                      QStringLiteral("The %1 door has been open for %2%3")
+                          .arg(m_config.xmpp.effectiveKeyword(), formatDuration(openFor),
+                               m_doorControl && m_doorControl->isSetUp() ? QStringLiteral(", reply 'close' to close it")
+                                                                         : QString()));
                 recordEvent(QStringLiteral("door"), QStringLiteral("left open %1").arg(formatDuration(openFor)));
             });
             connect(m_door.get(), &DoorContact::availabilityChanged, this, [this](bool available, const QString &reason) {
@@ -155,6 +161,34 @@ void Appliance::createDevices()
             m_doorHealth.down(door.error(), now);
         }
     }
+    createDoorControl();
+}
+
+void Appliance::createDoorControl()
+{
+    std::unique_ptr<DoorRelay> relay;
+    if (!m_config.door.relayLine.isEmpty()) {
+        if (auto made = createDoorRelay(m_config.door))
+            relay = std::move(*made);
+        else
+            qCCritical(lcApp) << "door relay unusable, door control is off:" << made.error();
+    }
+    DoorController::Hooks hooks;
+    hooks.record = [this](const QString &summary) { recordEvent(QStringLiteral("door"), summary); };
+    hooks.safetyAlert = [this](const QString &text) { raise(AlertKind::Safety, text); };
+    hooks.replyWithPicture = [this](const Replier &reply, const QString &caption) {
+        snapshot([reply, caption](std::expected<SnapshotReply, QString> picture) {
+            if (picture)
+                reply.image(picture->jpeg, caption);
+            else
+                reply.text(QStringLiteral("%1 (no picture: %2)").arg(caption, picture.error()));
+        });
+    };
+    m_doorControl = std::make_unique<DoorController>(m_config.door, m_config.xmpp.effectiveKeyword(), m_clock,
+                                                     m_state.policy(), std::move(hooks), std::move(relay));
+    m_doorControl->setContact(m_door.get());
+    if (m_door)
+        connect(m_door.get(), &DoorContact::doorChanged, m_doorControl.get(), &DoorController::contactChanged);
 }
 
 void Appliance::enforceBudget()
@@ -202,6 +236,8 @@ void Appliance::stop()
         m_camera->stop();
     if (m_sensor)
         m_sensor->stop();
+    if (m_doorControl)
+        m_doorControl->stop(); // the relay released inactive
     if (m_door)
         m_door->stop();
     if (m_link)
@@ -382,7 +418,10 @@ StatusInfo Appliance::statusInfo() const
     parts.lastMotion = m_motion.lastMotion();
     parts.storageProblem = m_storageHealth.problem();
     parts.version = QCoreApplication::applicationVersion();
-    return m_status.collect(parts, m_clock.now());
+    StatusInfo info = m_status.collect(parts, m_clock.now());
+    if (m_doorControl)
+        info.doorControl = m_doorControl->statusLine();
+    return info;
 }
 
 QFuture<ApplianceState::Saved> Appliance::setArmed(bool armed)

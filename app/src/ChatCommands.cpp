@@ -1,6 +1,7 @@
 #include "ChatCommands.h"
 
 #include "app/Appliance.h"
+#include "app/DoorController.h"
 #include "app/DurationText.h"
 
 #include "xmpp/CommandRouter.h"
@@ -67,6 +68,35 @@ void sendEventPicture(Appliance &appliance, const QString &arguments, const Repl
     });
 }
 
+void registerDoorCommands(CommandRouter &router, Appliance &appliance)
+{
+    // a question waiting for 'yes' is cancelled by the owner's next message, whatever it is
+    router.setObserver([&appliance](const CommandRequest &request) {
+        if (DoorController *door = appliance.doorControl())
+            door->commandSeen(request);
+    });
+    router.add(QStringLiteral("door"), {}, QStringLiteral("the door's state and since when"),
+               [&appliance](const CommandRequest &, const Replier &reply) {
+                   if (DoorController *door = appliance.doorControl())
+                       door->door(reply);
+               });
+    router.add(QStringLiteral("open"), {}, QStringLiteral("open the garage door (asks for 'yes')"),
+               [&appliance](const CommandRequest &request, const Replier &reply) {
+                   if (DoorController *door = appliance.doorControl())
+                       door->ask(request, DoorAction::Open, reply);
+               });
+    router.add(QStringLiteral("close"), {}, QStringLiteral("close the garage door (asks for 'yes')"),
+               [&appliance](const CommandRequest &request, const Replier &reply) {
+                   if (DoorController *door = appliance.doorControl())
+                       door->ask(request, DoorAction::Close, reply);
+               });
+    router.add(QStringLiteral("yes"), {}, QStringLiteral("confirm 'open' or 'close' (within 30 s)"),
+               [&appliance](const CommandRequest &request, const Replier &reply) {
+                   if (DoorController *door = appliance.doorControl())
+                       door->confirm(request, reply);
+               });
+}
+
 } // namespace
 
 void registerChatCommands(CommandRouter &router, Appliance &appliance)
@@ -130,6 +160,7 @@ void registerChatCommands(CommandRouter &router, Appliance &appliance)
                [&appliance](const CommandRequest &request, const Replier &reply) {
                    sendEventPicture(appliance, request.arguments, reply);
                });
+    registerDoorCommands(router, appliance);
 }
 
 } // namespace garage

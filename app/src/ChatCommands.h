@@ -1,4 +1,4 @@
-// The owner's chat commands (status, snapshot, temp, arm, disarm, mute, unmute, events, event), registered into the
+// The owner's chat commands (door, open, close, yes, status, snapshot, temp, arm, disarm, mute, unmute, events, event), registered into the
 // XMPP link's command router.
 #pragma once
 

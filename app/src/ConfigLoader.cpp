@@ -174,16 +174,48 @@ void readTemperature(IniSection s, TemperatureConfig &c)
     c.staleAfter = std::chrono::minutes(s.integer(QStringLiteral("stale_minutes"), int(c.staleAfter.count()), 1, 1440));
 }
 
+// "gpiochip0:22" and "/dev/gpiochip0:22" are the same line.
+QString lineIdentity(const QString &text)
+{
+    if (!simulatedLinePath(text).isEmpty())
+        return text;
+    const auto spec = parseGpioLine(text);
+    if (!spec)
+        return text;
+    const QString chip = spec->chip.startsWith(QLatin1String("/dev/")) ? spec->chip.mid(5) : spec->chip;
+    return QStringLiteral("%1:%2").arg(chip).arg(spec->line);
+}
+
+// The relay across the opener's button: off until relay_line is set, and only with a contact to check the door.
+void readDoorControl(IniSection &s, DoorConfig &c)
+{
+    c.relayLine = s.text(QStringLiteral("relay_line"), c.relayLine);
+    c.relayActiveLow = s.boolean(QStringLiteral("relay_active_low"), c.relayActiveLow);
+    c.press = std::chrono::milliseconds(s.integer(QStringLiteral("press_ms"), int(c.press.count()), 50, 5000));
+    c.travel = std::chrono::seconds(s.integer(QStringLiteral("travel_seconds"), int(c.travel.count()), 1, 300));
+    if (c.relayLine.isEmpty())
+        return;
+    if (const QString problem = checkLineText(c.relayLine); !problem.isEmpty())
+        s.fail(QStringLiteral("relay_line"), c.relayLine, problem);
+    else if (c.line.isEmpty())
+        s.fail(QStringLiteral("relay_line"), c.relayLine,
+               QStringLiteral("door control needs the door contact ([door] line) to know whether the door is open"));
+    else if (lineIdentity(c.line) == lineIdentity(c.relayLine))
+        s.fail(QStringLiteral("relay_line"), c.relayLine,
+               QStringLiteral("the relay and the door contact ([door] line) cannot use the same line"));
+}
+
 void readDoor(IniSection s, DoorConfig &c)
 {
     c.line = s.text(QStringLiteral("line"), c.line);
     if (!c.line.isEmpty())
-        if (const auto spec = parseGpioLine(c.line); !spec)
-            s.fail(QStringLiteral("line"), c.line, spec.error());
+        if (const QString problem = checkLineText(c.line); !problem.isEmpty())
+            s.fail(QStringLiteral("line"), c.line, problem);
     c.activeLow = s.boolean(QStringLiteral("active_low"), c.activeLow);
     c.debounce = std::chrono::milliseconds(s.integer(QStringLiteral("debounce_ms"), int(c.debounce.count()), 0, 5000));
     c.openAlertAfter = std::chrono::minutes(s.integer(
         QStringLiteral("open_alert_minutes"), int(std::chrono::duration_cast<std::chrono::minutes>(c.openAlertAfter).count()), 0, 10080));
+    readDoorControl(s, c);
 }
 
 void readAlerts(IniSection s, AlertsConfig &c)

@@ -56,6 +56,8 @@ QString formatStatus(const StatusInfo &info, const QDateTime &now)
                           info.doorSince.toLocalTime().toString(QStringLiteral("ddd HH:mm")));
     else if (!info.doorProblem.isEmpty())
         lines << QStringLiteral("door: unknown (%1)").arg(info.doorProblem);
+    if (!info.doorControl.isEmpty())
+        lines << info.doorControl;
     if (!info.storageProblem.isEmpty())
         lines << QStringLiteral("storage: problem (%1); alerts still go out, pictures may not be kept")
                      .arg(info.storageProblem);

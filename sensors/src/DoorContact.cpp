@@ -2,6 +2,7 @@
 
 #include "GpioLine.h"
 #include "Logging.h"
+#include "SimulatedLines.h"
 
 #include <QSocketNotifier>
 
@@ -164,6 +165,8 @@ void DoorContact::commit()
 
 std::expected<std::unique_ptr<DoorContact>, QString> createDoorContact(const DoorConfig &config, QObject *parent)
 {
+    if (const QString sim = simulatedLinePath(config.line); !sim.isEmpty())
+        return std::make_unique<DoorContact>(config, std::make_unique<SimulatedInputLine>(sim), parent);
     const auto spec = parseGpioLine(config.line);
     if (!spec)
         return std::unexpected(spec.error());

@@ -14,6 +14,20 @@ std::expected<GpioLineSpec, QString> parseGpioLine(const QString &text)
     return GpioLineSpec{text.left(colon), line};
 }
 
+QString simulatedLinePath(const QString &text)
+{
+    return text.startsWith(QLatin1String("sim:")) ? text.mid(4) : QString();
+}
+
+QString checkLineText(const QString &text)
+{
+    if (text.startsWith(QLatin1String("sim:")))
+        return text.mid(4).startsWith(QLatin1Char('/')) ? QString()
+                                                         : QStringLiteral("a simulated line is sim:<absolute path>");
+    const auto spec = parseGpioLine(text);
+    return spec ? QString() : spec.error();
+}
+
 std::expected<TemperatureSourceSpec, QString> parseTemperatureSource(const QString &text)
 {
     const QString s = text.trimmed();

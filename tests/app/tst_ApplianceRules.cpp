@@ -7,10 +7,12 @@
 // decision at a clock reading, never a timer. The one real wait is the door contact's own retry backoff (about 1 s).
 #include "LineStandIn.h"
 #include "app/Appliance.h"
+#include "app/DoorController.h"
 
 #include "sensors/DoorContact.h"
 #include "xmpp/XmppLink.h"
 
+#include <QFile>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -113,9 +115,15 @@ private:
     }
 
     // An appliance on the fake clock with the stand-in camera, started.
-    std::unique_ptr<Appliance> startAppliance(const AppConfig &c, FakeClock &clock)
+    // doorLine: a stand-in door contact line for [door] line.
+    std::unique_ptr<Appliance> startAppliance(const AppConfig &c, FakeClock &clock,
+                                              std::shared_ptr<LineState> doorLine = nullptr)
     {
         auto appliance = std::make_unique<Appliance>(c, nullptr, &clock);
+        if (doorLine)
+            appliance->setDoorContactFactory([doorLine](const DoorConfig &dc) -> std::expected<std::unique_ptr<DoorContact>, QString> {
+                return std::make_unique<DoorContact>(dc, std::make_unique<LineStandIn>(doorLine));
+            });
         appliance->setAlertSink([this](const OutgoingAlert &alert) { m_alerts << alert; });
         appliance->setFrameSourceFactory([this](const CameraConfig &cc) -> std::expected<std::unique_ptr<FrameSource>, QString> {
             auto camera = std::make_unique<StandInCamera>(cc);
@@ -298,6 +306,73 @@ private Q_SLOTS:
         appliance->tick();
         QCOMPARE(count(QStringLiteral("Camera back")), 1); // once
         QCOMPARE(count(QStringLiteral("Camera lost")), 1);
+        appliance->stop();
+    }
+
+    // A door move the owner asked for is no intrusion: from the press until travel_seconds + 5 s on the clock, the
+    // "door opened" alert and motion alerts are held (saying why in the log); afterwards motion alerts come again.
+    void doorMoveAskedForHoldsIntrusionAlerts()
+    {
+        FakeClock clock;
+        AppConfig c = config(QStringLiteral("doormove"));
+        c.door.line = QStringLiteral("gpiochip0:17");
+        c.door.openAlertAfter = 0s;
+        c.door.relayLine = QStringLiteral("sim:") + m_dir.filePath(QStringLiteral("doormove-relay"));
+        c.door.travel = 20s;
+        c.alerts.cooldown = 0s;
+        auto line = std::make_shared<LineState>(); // low: closed
+        auto appliance = startAppliance(c, clock, line);
+        QVERIFY(appliance);
+        DoorController *door = appliance->doorControl();
+        QVERIFY(door && door->isSetUp());
+        const QString me = QStringLiteral("me@localhost/phone");
+        door->ask({me, QStringLiteral("open"), {}, clock.wallNow()}, DoorAction::Open, Replier());
+        door->confirm({me, QStringLiteral("yes"), {}, clock.wallNow()}, Replier());
+        QFile relay(m_dir.filePath(QStringLiteral("doormove-relay")));
+        QVERIFY(relay.open(QIODevice::ReadOnly));
+        QVERIFY(relay.readAll().contains("set 1 "));
+
+        line->edge(true); // the door opens
+        QTRY_COMPARE(appliance->statusInfo().doorOpen, std::optional<bool>(true));
+        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("motion event \\d+ not alerted:.*a door move the owner asked for")));
+        startEvent();
+        clock.advance(2s);
+        appliance->tick();
+        const auto motionKept = [&] {
+            for (const EventRecord &e : appliance->events().latest(10))
+                if (e.kind == QLatin1String("motion") && !e.snapshotFile.isEmpty())
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY(motionKept()); // in the history, not alerted
+        QCOMPARE(count(motionAlert()), 0);
+        QCOMPARE(count(QStringLiteral("The garage door opened")), 0);
+        endEventQuietly();
+
+        // 25 s after the press the window is over: motion alerts again
+        clock.advance(25s);
+        startEvent();
+        clock.advance(2s);
+        appliance->tick();
+        QTRY_COMPARE(count(motionAlert()), 1);
+        appliance->stop();
+    }
+
+    // With door control set up, "left open" tells how to close it.
+    void leftOpenOffersClose()
+    {
+        FakeClock clock;
+        AppConfig c = config(QStringLiteral("leftopen"));
+        c.door.line = QStringLiteral("gpiochip0:17");
+        c.door.openAlertAfter = 1s;
+        c.door.relayLine = QStringLiteral("sim:") + m_dir.filePath(QStringLiteral("leftopen-relay"));
+        auto line = std::make_shared<LineState>();
+        auto appliance = startAppliance(c, clock, line);
+        QVERIFY(appliance);
+        line->edge(true);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("The garage door has been open")), 1, 5000);
+        QCOMPARE(first(QStringLiteral("The garage door has been open"))->text,
+                 QStringLiteral("The garage door has been open for 1 s, reply 'close' to close it"));
         appliance->stop();
     }
 

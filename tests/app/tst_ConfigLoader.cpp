@@ -161,6 +161,61 @@ private Q_SLOTS:
         QVERIFY(!result.errors.first().message.isEmpty());
     }
 
+    // Door control: off without relay_line; with it, the values are read, and --check-config (these messages) says
+    // what is wrong: no contact to check the door, the relay on the contact's own line, a bad line or duration.
+    void doorControlRead()
+    {
+        const auto off = ConfigLoader::load(write(kMinimal + "[door]\nline = gpiochip0:27\n"));
+        QVERIFY(off.ok());
+        QVERIFY(off.config.door.relayLine.isEmpty());
+        QCOMPARE(off.config.door.press, 500ms);
+        QCOMPARE(off.config.door.travel, 20s);
+        QVERIFY(!off.config.door.relayActiveLow);
+        const auto on = ConfigLoader::load(write(kMinimal + "[door]\nline = gpiochip0:27\nrelay_line = gpiochip0:22\n"
+                                                            "relay_active_low = true\npress_ms = 300\ntravel_seconds = 14\n"));
+        QVERIFY2(on.ok(), qPrintable(on.errors.isEmpty() ? QString() : on.errors.first().toString()));
+        QCOMPARE(on.config.door.relayLine, QStringLiteral("gpiochip0:22"));
+        QVERIFY(on.config.door.relayActiveLow);
+        QCOMPARE(on.config.door.press, 300ms);
+        QCOMPARE(on.config.door.travel, 14s);
+        const auto sim = ConfigLoader::load(write(kMinimal + "[door]\nline = sim:/tmp/contact\nrelay_line = sim:/tmp/relay\n"));
+        QVERIFY(sim.ok());
+    }
+
+    void doorControlBad_data()
+    {
+        QTest::addColumn<QByteArray>("door");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("relay without a contact") << QByteArray("relay_line = gpiochip0:22\n") << "door/relay_line"
+                                                 << "door/relay_line = 'gpiochip0:22': door control needs the door contact ([door] line) to know whether the door is open";
+        QTest::newRow("relay on the contact's line") << QByteArray("line = gpiochip0:22\nrelay_line = gpiochip0:22\n") << "door/relay_line"
+                                                     << "door/relay_line = 'gpiochip0:22': the relay and the door contact ([door] line) cannot use the same line";
+        QTest::newRow("same line spelt differently") << QByteArray("line = /dev/gpiochip0:22\nrelay_line = gpiochip0:22\n") << "door/relay_line"
+                                                     << "door/relay_line = 'gpiochip0:22': the relay and the door contact ([door] line) cannot use the same line";
+        QTest::newRow("relay line malformed") << QByteArray("line = gpiochip0:27\nrelay_line = 22\n") << "door/relay_line"
+                                              << "door/relay_line = '22': '22' is not <chip>:<line> (e.g. gpiochip0:17)";
+        QTest::newRow("relative simulated line") << QByteArray("line = gpiochip0:27\nrelay_line = sim:relay\n") << "door/relay_line"
+                                                 << "door/relay_line = 'sim:relay': a simulated line is sim:<absolute path>";
+        QTest::newRow("press 0 ms") << QByteArray("line = gpiochip0:27\nrelay_line = gpiochip0:22\npress_ms = 0\n") << "door/press_ms" << "";
+        QTest::newRow("press 10 s") << QByteArray("line = gpiochip0:27\nrelay_line = gpiochip0:22\npress_ms = 10000\n") << "door/press_ms" << "";
+        QTest::newRow("travel 0") << QByteArray("line = gpiochip0:27\nrelay_line = gpiochip0:22\ntravel_seconds = 0\n") << "door/travel_seconds" << "";
+        QTest::newRow("travel text") << QByteArray("line = gpiochip0:27\nrelay_line = gpiochip0:22\ntravel_seconds = slow\n") << "door/travel_seconds" << "";
+        QTest::newRow("active low not a boolean") << QByteArray("line = gpiochip0:27\nrelay_line = gpiochip0:22\nrelay_active_low = inverted\n") << "door/relay_active_low" << "";
+    }
+
+    void doorControlBad()
+    {
+        QFETCH(QByteArray, door);
+        QFETCH(QString, key);
+        QFETCH(QString, message);
+        const auto result = ConfigLoader::load(write(kMinimal + "[door]\n" + door));
+        QVERIFY(!result.ok());
+        QCOMPARE(keysOf(result.errors), QStringList{key});
+        if (!message.isEmpty())
+            QCOMPARE(result.errors.first().toString(), message);
+    }
+
     // qRound64 of nan or inf is undefined behaviour: such a value is refused before rounding, with a reason that
     // says what is wrong with it (before the fix it only failed the range check by the accident of the rounding).
     void secondsNotFinite_data()

@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QThreadPool>
 #include <QTest>
 
@@ -402,6 +403,31 @@ private Q_SLOTS:
         QVERIFY(!router.helpText().contains(QLatin1String("Appliances")));
         router.setHelpAppendix([] { return QStringLiteral("Appliances online on this account: garage (this one), shed"); });
         QVERIFY(router.helpText().endsWith(QStringLiteral("help — this list\n\nAppliances online on this account: garage (this one), shed")));
+    }
+
+    // Every message taken as a command reaches the observer first (known, unknown, help), with when it was received;
+    // dropped and rate-limited ones do not (door control cancels a pending 'yes' question on the owner's next message).
+    void routerObserverSeesEveryCommand()
+    {
+        CommandRouter router(3);
+        QStringList seen;
+        QStringList run;
+        router.setObserver([&seen](const CommandRequest &r) {
+            seen << r.name + QLatin1Char('|') + r.sender + QLatin1Char('|') + r.receivedAt.toString(Qt::ISODate);
+        });
+        router.add(QStringLiteral("yes"), {}, QStringLiteral("confirm"),
+                   [&run](const CommandRequest &r, const Replier &) { run << r.name + QLatin1Char('|') + r.receivedAt.toString(Qt::ISODate); });
+        const auto t0 = std::chrono::steady_clock::now();
+        const QDateTime at(QDate(2026, 12, 5), QTime(7, 0), QTimeZone::UTC);
+        const Replier nobody;
+        QVERIFY(router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("Yes"), nobody, t0, at));
+        QVERIFY(router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("status"), nobody, t0, at));
+        QVERIFY(router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("help"), nobody, t0));
+        QVERIFY(!router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("yes\x07"), nobody, t0)); // dropped
+        QVERIFY(router.dispatch(QStringLiteral("me@x/p"), QStringLiteral("yes"), nobody, t0)); // "slow down"
+        QCOMPARE(seen, (QStringList{QStringLiteral("yes|me@x/p|2026-12-05T07:00:00Z"), QStringLiteral("status|me@x/p|2026-12-05T07:00:00Z"),
+                                    QStringLiteral("help|me@x/p|")}));
+        QCOMPARE(run, QStringList{QStringLiteral("yes|2026-12-05T07:00:00Z")});
     }
 
     void outboxKeepsOrderAcrossRestarts()

@@ -91,7 +91,7 @@ CommandRouter::Admission CommandRouter::admit(const QString &sender, const Repli
 }
 
 bool CommandRouter::dispatch(const QString &sender, const QString &text, const Replier &reply,
-                             std::chrono::steady_clock::time_point now)
+                             std::chrono::steady_clock::time_point now, const QDateTime &receivedAt)
 {
     if (const qsizetype bytes = text.toUtf8().size(); bytes > kMaxBodyBytes) {
         logDropped(sender, QStringLiteral("%1 bytes, over 1 KiB").arg(bytes), now);
@@ -107,17 +107,19 @@ bool CommandRouter::dispatch(const QString &sender, const QString &text, const R
     const QString trimmed = text.simplified();
     const QString word = trimmed.section(QLatin1Char(' '), 0, 0).toLower();
     const QString arguments = trimmed.section(QLatin1Char(' '), 1);
+    const Command *command = find(word);
+    if (m_observer)
+        m_observer({sender, command ? command->name : word, arguments, receivedAt});
     if (word.isEmpty() || word == QLatin1String("help") || word == QLatin1String("?")) {
         reply.text(helpText());
         return true;
     }
-    const Command *command = find(word);
     if (!command) {
         reply.text(QStringLiteral("Unknown command '%1'. Send 'help' for the list.").arg(word.left(32)));
         return true;
     }
     qCInfo(lcXmpp) << "command" << command->name << "from" << sender;
-    command->handler({sender, command->name, arguments}, reply);
+    command->handler({sender, command->name, arguments, receivedAt}, reply);
     return true;
 }
 

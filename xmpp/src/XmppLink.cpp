@@ -294,7 +294,10 @@ void XmppLink::onMessage(const QXmppMessage &message)
     case AddressingDecision::Action::Execute:
         if (d.relayed)
             qCInfo(lcXmpp).noquote() << "executing a command from" << d.sender << "relayed by" << resourceOf(in.from);
-        m_router.dispatch(d.sender, d.command, reply, now);
+        // a relayed command is as old as the sibling's stamp says: a door rule refuses one that arrives late
+        m_router.dispatch(d.sender, d.command, reply, now,
+                          d.relayed && in.forwarded && in.forwarded->stamp.isValid() ? in.forwarded->stamp.toUTC()
+                                                                                    : QDateTime::currentDateTimeUtc());
         return;
     }
 }

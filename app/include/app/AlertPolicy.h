@@ -35,6 +35,9 @@ public:
     // Call when a motion alert was actually sent: starts the cooldown.
     void motionAlertSent(const Moment &now) { m_lastMotionAlert = now.steady; }
 
+    // A door move the owner asked for (DoorAlertWindow): motion and door alerts are held until `end`.
+    void holdIntrusionUntil(std::chrono::steady_clock::time_point end) { m_intrusionHold = end; }
+
     bool isArmed() const { return m_armed; }
     void setArmed(bool armed) { m_armed = armed; }
     // "mute until 07:00": ends at that wall time.
@@ -55,6 +58,7 @@ private:
     QDateTime m_mutedUntilWall;                                        // "until": a wall end
     std::optional<std::chrono::steady_clock::time_point> m_mutedUntilSteady; // "for": a steady end
     std::optional<std::chrono::steady_clock::time_point> m_lastMotionAlert;
+    std::optional<std::chrono::steady_clock::time_point> m_intrusionHold;
 };
 
 } // namespace garage

@@ -30,6 +30,7 @@
 namespace garage {
 
 class DoorContact;
+class DoorController;
 class TemperatureSensor;
 class ThresholdMonitor;
 class XmppLink;
@@ -74,6 +75,8 @@ public:
     const Clock &clock() const { return m_clock; } // "now" for the replies (the appliance's clock, fake in tests)
     AlertPolicy &policy() { return m_state.policy(); }
     EventStore &events() { return m_events; }
+    // `door`, `open`, `close`, `yes` (after start(); there even without a relay, to say it is not set up).
+    DoorController *doorControl() { return m_doorControl.get(); }
     // Each resolves (on the storage writer) once the state was saved, or with why it could not be.
     QFuture<ApplianceState::Saved> setArmed(bool armed);
     QFuture<ApplianceState::Saved> muteUntil(const QDateTime &end);
@@ -103,6 +106,7 @@ private:
     void recordEvent(const QString &kind, const QString &summary);
     void refreshPresence();
     void createDevices();
+    void createDoorControl();
     void setUpWatchdog();
     void enforceBudget(); // the one [storage] max_mb over snapshots/, undelivered/ and outbox/, on the writer
 
@@ -122,6 +126,7 @@ private:
     std::unique_ptr<TemperatureSensor> m_sensor;
     std::unique_ptr<ThresholdMonitor> m_thresholds;
     std::unique_ptr<DoorContact> m_door;
+    std::unique_ptr<DoorController> m_doorControl; // after m_door: it reads the contact
     std::unique_ptr<XmppLink> m_link;
 
     // devices: one message each way, after a grace period

@@ -21,6 +21,7 @@ struct StatusInfo {
     bool hasTemperatureSensor = false;
     std::optional<bool> doorOpen;      // nullopt: no door contact, or its state is unknown (doorProblem)
     QString doorProblem;               // non-empty: a door contact is configured but its state is unknown, why
+    QString doorControl;               // "door control: ready; last move: …", empty without a relay
     QString storageProblem;            // non-empty: writes fail (disk full, read-only)
     QDateTime doorSince;
     bool doorChangeSeen = true;        // false: doorSince is when the state became known (start, contact back), not

@@ -20,6 +20,10 @@ struct TemperatureSourceSpec {
 };
 
 std::expected<GpioLineSpec, QString> parseGpioLine(const QString &text);
+// "sim:<path>": a simulated line over files (tests and demos where no GPIO chip exists); the path, or empty.
+QString simulatedLinePath(const QString &text);
+// A GPIO line or a simulated one: empty when valid, else what is wrong.
+QString checkLineText(const QString &text);
 std::expected<TemperatureSourceSpec, QString> parseTemperatureSource(const QString &text);
 
 } // namespace garage

@@ -1,4 +1,4 @@
-// Settings of the temperature sensor ([temperature]) and the door contact ([door]).
+// Settings of the temperature sensor ([temperature]) and the door contact and relay ([door]).
 #pragma once
 
 #include <QString>
@@ -23,6 +23,11 @@ struct DoorConfig {
     bool activeLow = true;
     std::chrono::milliseconds debounce{50};
     std::chrono::seconds openAlertAfter{15 * 60};     // alert when left open longer; 0 disables
+    // door control: a relay across the opener's button (needs the contact above to know the state)
+    QString relayLine;                                // empty: no door control | <chip>:<line> | sim:<file>
+    bool relayActiveLow = false;
+    std::chrono::milliseconds press{500};             // how long the button is held
+    std::chrono::seconds travel{20};                  // how long the door takes to move
 };
 
 } // namespace garage

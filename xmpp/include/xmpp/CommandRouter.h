@@ -22,6 +22,7 @@ struct CommandRequest {
     QString sender;    // full JID
     QString name;      // canonical command name
     QString arguments; // the rest of the line
+    QDateTime receivedAt; // UTC, when an appliance of ours received it (a sibling's relay stamp); invalid: unknown
 };
 
 // Answers one command. Copyable; after the link is gone its calls do nothing.
@@ -53,10 +54,16 @@ public:
     // Runs the command in text for sender; replies through reply. Returns false when the text was dropped
     // (oversized, control characters, rate-limited without a reply). now: the steady clock (a Pi's wall clock steps
     // after boot, which must neither lift nor extend the limit).
-    bool dispatch(const QString &sender, const QString &text, const Replier &reply, std::chrono::steady_clock::time_point now);
+    // receivedAt: when the message reached us or the sibling that relayed it (CommandRequest::receivedAt).
+    bool dispatch(const QString &sender, const QString &text, const Replier &reply, std::chrono::steady_clock::time_point now,
+                  const QDateTime &receivedAt = {});
+    // Called with every message taken as a command (known or not, `help` too) before it runs: a rule that waits for
+    // the owner's next message (a confirmation) learns that another one came.
+    void setObserver(std::function<void(const CommandRequest &)> observer) { m_observer = std::move(observer); }
     // Counts one message of sender against its limit: Admitted if it may be acted on (answered, relayed). Past the
-    // limit: SlowedDown once per window (the "slow down" reply was sent), Dropped after that. Every answer to an owner goes through here, not only commands
-    // (a hint, "shed is offline", a relay), so that a flood gets at most N answers a minute whatever it contains.
+    // limit: SlowedDown once per window (the "slow down" reply was sent), Dropped after that. Every answer to an
+    // owner goes through here, not only commands (a hint, "shed is offline", a relay), so that a flood gets at most
+    // N answers a minute whatever it contains.
     enum class Admission { Admitted, SlowedDown, Dropped };
     Admission admit(const QString &sender, const Replier &reply, std::chrono::steady_clock::time_point now);
     QString helpText() const;
@@ -83,6 +90,7 @@ private:
     int m_perMinute;
     QHash<QString, SenderWindow> m_windows;
     std::function<QString()> m_helpAppendix;
+    std::function<void(const CommandRequest &)> m_observer;
 };
 
 } // namespace garage
