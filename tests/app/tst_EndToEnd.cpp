@@ -200,7 +200,7 @@ private Q_SLOTS:
         }
         startGuard();
         // a command sent before it is online would be stored offline and, delayed, rightly ignored
-        QTRY_VERIFY_WITH_TIMEOUT(m_log.contains("connected as"), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_log.contains("online: presence sent"), 15000);
         const auto events = ask(QStringLiteral("events"), QStringLiteral("Last events"), 15000);
         QVERIFY2(events, m_log.constData());
         QVERIFY2(events->body.contains(QLatin1Char('\n') + newest.captured(1) + QLatin1Char(' ')),

@@ -71,7 +71,7 @@ private:
         m_guard.start(toolPath(QStringLiteral("garage-guard")), {QStringLiteral("--config"), m_dir.filePath(QStringLiteral("gg.conf"))});
         QVERIFY(m_guard.waitForStarted());
         // a command sent before it is online would be stored offline and, delayed, rightly ignored
-        QTRY_VERIFY2_WITH_TIMEOUT(m_log.contains("connected as"), m_log.constData(), 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(m_log.contains("online: presence sent"), m_log.constData(), 15000);
     }
 
     void stopGuard()

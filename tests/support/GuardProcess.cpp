@@ -46,7 +46,9 @@ bool GuardProcess::start(QString *error, int onlineTimeoutMs)
         *error = QStringLiteral("garage-guard did not start: ") + m_process.errorString();
         return false;
     }
-    if (!waitForLog("connected as", onlineTimeoutMs)) {
+    // not "connected as": the initial presence goes out just after it, and a message to the bare JID before that is
+    // stored offline by the server (then delivered delayed, and rightly ignored as stale)
+    if (!waitForLog("online: presence sent", onlineTimeoutMs)) {
         *error = QStringLiteral("garage-guard did not log in; its log:\n") + QString::fromUtf8(m_log);
         return false;
     }

@@ -29,8 +29,8 @@ public:
     void setWrapper(QStringList wrapper) { m_wrapper = std::move(wrapper); }
     void setEnvironment(const QProcessEnvironment &env) { m_env = env; }
 
-    // Starts and waits until it logged in ("connected as"), so that a command is not stored offline (and then,
-    // delayed, rightly ignored). False, with the log in *error, if it did not.
+    // Starts and waits until it is online (its initial presence sent), so that a command is not stored offline (and
+    // then, delayed, rightly ignored). False, with the log in *error, if it did not.
     bool start(QString *error, int onlineTimeoutMs = 20000);
     // SIGTERM and wait for a clean exit (true), as systemd stops it.
     bool stop();

@@ -13,6 +13,7 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QThreadPool>
+#include <QTimer>
 #include <QXmppClient.h>
 #include <QXmppDiscoveryManager.h>
 #include <QXmppMessage.h>
@@ -91,14 +92,14 @@ void XmppLink::alignRoster()
         roster->removeItem(bare);
         qCInfo(lcXmpp).noquote() << "removed" << bare << "from the roster: not an owner (any more); it no longer sees the presence";
     }
+    const QStringList inRoster = roster->getRosterBareJids();
     for (const QString &owner : m_config.owners) {
-        const QXmppRosterIq::Item item = roster->getRosterEntry(owner);
-        const bool subscribed = item.subscriptionType() == QXmppRosterIq::Item::To
-            || item.subscriptionType() == QXmppRosterIq::Item::Both;
-        if (subscribed || item.subscriptionStatus() == QLatin1String("subscribe"))
-            continue; // asked already: the owner's phone shows the request until it is answered
+        // asked once, when the owner is new to the roster: an owner who said no keeps the item (subscription none)
+        // and is not asked again at every restart
+        if (inRoster.contains(owner, Qt::CaseInsensitive))
+            continue;
         roster->subscribe(owner);
-        qCInfo(lcXmpp).noquote() << "asked owner" << owner << "for a presence subscription (not in the roster yet)";
+        qCInfo(lcXmpp).noquote() << "asked owner" << owner << "for a presence subscription (new in the roster)";
     }
 }
 
@@ -221,6 +222,12 @@ void XmppLink::onConnected()
         m_images->discover(serverName());
     Q_EMIT connectedChanged(true);
     m_delivery->onConnected(streamState != QXmppClient::NoStreamManagement);
+    // QXmpp sends the initial presence after this handler returns; only from then on does the server hand us
+    // messages to the bare JID (before, it stores them offline, and a stored command is stale). Said once it is out.
+    QTimer::singleShot(0, this, [this] {
+        if (m_client->isConnected())
+            qCInfo(lcXmpp) << "online: presence sent, owners' messages reach this appliance";
+    });
 }
 
 void XmppLink::onDisconnected()
