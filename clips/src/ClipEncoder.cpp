@@ -1,5 +1,7 @@
 #include "clips/ClipEncoder.h"
 
+#include "Logging.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QThreadPool>
@@ -14,9 +16,11 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cstdarg>
 #include <ctime>
 #include <cmath>
 #include <memory>
+#include <mutex>
 
 using namespace Qt::StringLiterals;
 
@@ -41,6 +45,31 @@ struct FrameDeleter {
 struct PacketDeleter {
     void operator()(AVPacket *p) const { av_packet_free(&p); }
 };
+
+// libav's own lines go to garage.clips: warnings and errors only (its info lines, a dozen per clip, would fill the
+// journal).
+void logFromLibav(void *context, int level, const char *format, va_list args)
+{
+    if (level > AV_LOG_WARNING)
+        return;
+    char line[512] = {};
+    int prefix = 1;
+    va_list copy;
+    va_copy(copy, args);
+    av_log_format_line2(context, level, format, copy, line, sizeof line, &prefix);
+    va_end(copy);
+    const QString text = QString::fromUtf8(line).trimmed();
+    if (level <= AV_LOG_ERROR)
+        qCWarning(lcClips).noquote() << "libav error:" << text;
+    else
+        qCInfo(lcClips).noquote() << "libav:" << text;
+}
+
+void routeLibavLog()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { av_log_set_callback(logFromLibav); });
+}
 
 QString avError(int code)
 {
@@ -123,6 +152,9 @@ public:
         av_opt_set(c->priv_data, "preset", "veryfast", 0);
         av_opt_set(c->priv_data, "profile", "main", 0);
         av_opt_set(c->priv_data, "crf", "26", 0); // quality target; the VBV cap above bounds the size
+        // no extra key frames at "scene cuts": on a noisy night picture x264 takes every frame for one, and 50 key
+        // frames under the cap look far worse than 5 and 45 predicted ones
+        av_opt_set(c->priv_data, "x264-params", "scenecut=0", 0);
         if (const int rc = avcodec_open2(c, codec, nullptr); rc < 0)
             return fail(u"cannot open the H.264 encoder: "_s + avError(rc));
         avcodec_parameters_from_context(m_stream->codecpar, c);
@@ -270,6 +302,7 @@ ClipResult encodeClip(const std::vector<ClipFrame> &frames, const ClipSettings &
         return std::unexpected(ClipError{u"no frames for "_s + path});
     if (settings.fps < 1 || settings.width < 2 || settings.maxSeconds.count() < 1 || settings.maxKbitPerSecond < 1)
         return std::unexpected(ClipError{u"bad clip settings"_s});
+    routeLibavLog();
     const auto cpu0 = threadCpu();
     const QString partPath = path + u".part"_s;
     ClipResult result = encodeTo(frames, settings, partPath);
