@@ -4,6 +4,7 @@
 
 #include "ClipWriter.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFutureWatcher>
 #include <QJsonArray>
@@ -18,6 +19,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <unistd.h>
 
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
@@ -210,6 +212,12 @@ private Q_SLOTS:
         QVERIFY(blocker.open(QIODevice::WriteOnly));
         QTest::newRow("directory is a file") << m_dir.filePath(u"a-file/clip.mp4"_s);
         QTest::newRow("directory missing") << m_dir.filePath(u"missing/clip.mp4"_s);
+        if (geteuid() != 0) { // root writes anywhere
+            const QString readOnly = m_dir.filePath(u"read-only"_s);
+            QVERIFY(QDir().mkdir(readOnly));
+            QVERIFY(QFile::setPermissions(readOnly, QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+            QTest::newRow("read-only directory") << readOnly + u"/clip.mp4"_s;
+        }
     }
     void unwritablePlaceIsAnError()
     {
