@@ -241,6 +241,24 @@ void readStorage(IniSection s, StorageConfig &c)
     c.maxMegabytes = s.integer(QStringLiteral("max_mb"), c.maxMegabytes, 1, 1024 * 1024);
 }
 
+void readClips(IniSection s, ClipSettings &c)
+{
+    c.enabled = s.boolean(QStringLiteral("enabled"), c.enabled);
+    c.preSeconds = std::chrono::seconds(s.integer(QStringLiteral("pre_seconds"), int(c.preSeconds.count()), 0, 10));
+    c.maxSeconds = std::chrono::seconds(s.integer(QStringLiteral("max_seconds"), int(c.maxSeconds.count()), 1, 60));
+    if (c.maxSeconds <= c.preSeconds)
+        s.fail(QStringLiteral("max_seconds"), QString::number(c.maxSeconds.count()),
+               QStringLiteral("expected more than clips/pre_seconds (%1): the clip would hold no second of the event")
+                   .arg(c.preSeconds.count()));
+    // at the 320 kbit/s cap, a clip of up to 12 s stays within Conversations' 512 KiB auto-download limit
+    else if (c.maxSeconds > 12s)
+        s.warn(QStringLiteral("max_seconds"), QString::number(c.maxSeconds.count()),
+               QStringLiteral("clips over 12 s may exceed 512 KiB: phones then download them only on a tap"));
+    c.width = s.integer(QStringLiteral("width"), c.width, 160, 1920);
+    c.fps = s.integer(QStringLiteral("fps"), c.fps, 1, 30);
+    c.annotate = s.boolean(QStringLiteral("annotate"), c.annotate);
+}
+
 } // namespace
 
 QString ConfigIssue::toString() const
@@ -277,6 +295,7 @@ ConfigLoadResult ConfigLoader::load(const QString &path)
     readDoor(IniSection(settings, QStringLiteral("door"), record), c.door);
     readAlerts(IniSection(settings, QStringLiteral("alerts"), record), c.alerts);
     readStorage(IniSection(settings, QStringLiteral("storage"), record), c.storage);
+    readClips(IniSection(settings, QStringLiteral("clips"), record), c.clips);
     for (const QString &key : settings.allKeys())
         if (!record.knownKeys.contains(key))
             // the value is never shown: a misspelt key (pasword = ...) may hold a secret

@@ -113,6 +113,42 @@ private Q_SLOTS:
         QCOMPARE(defaults.config.temperature.readTimeout, 10000ms);
     }
 
+    void clipsAreRead()
+    {
+        const auto defaults = ConfigLoader::load(write(kMinimal));
+        QVERIFY(defaults.ok());
+        const ClipSettings &d = defaults.config.clips;
+        QVERIFY(d.enabled);
+        QCOMPARE(d.preSeconds, 2s);
+        QCOMPARE(d.maxSeconds, 10s);
+        QCOMPARE(d.width, 640);
+        QCOMPARE(d.fps, 5);
+        QVERIFY(d.annotate);
+
+        const auto result = ConfigLoader::load(write(
+            kMinimal + "[clips]\nenabled = false\npre_seconds = 0\nmax_seconds = 8\nwidth = 480\nfps = 10\n"
+                       "annotate = false\n"));
+        QVERIFY2(result.ok(), qPrintable(keysOf(result.errors).join(QLatin1Char(' '))));
+        QVERIFY(result.warnings.isEmpty());
+        const ClipSettings &c = result.config.clips;
+        QVERIFY(!c.enabled);
+        QCOMPARE(c.preSeconds, 0s);
+        QCOMPARE(c.maxSeconds, 8s);
+        QCOMPARE(c.width, 480);
+        QCOMPARE(c.fps, 10);
+        QVERIFY(!c.annotate);
+        QVERIFY(result.effective.contains(QStringLiteral("clips/max_seconds = 8")));
+    }
+
+    // A long clip is allowed, with a warning: over 512 KiB a phone downloads it only on a tap.
+    void longClipsWarn()
+    {
+        const auto result = ConfigLoader::load(write(kMinimal + "[clips]\nmax_seconds = 20\n"));
+        QVERIFY(result.ok());
+        QCOMPARE(keysOf(result.warnings), QStringList{QStringLiteral("clips/max_seconds")});
+        QCOMPARE(result.config.clips.maxSeconds, 20s);
+    }
+
     void badValue_data()
     {
         QTest::addColumn<QByteArray>("extra");
@@ -148,6 +184,16 @@ private Q_SLOTS:
         QTest::newRow("seconds nan") << QByteArray("[motion]\nevent_gap = nan\n") << "motion/event_gap";
         QTest::newRow("seconds inf") << QByteArray("[alerts]\ncooldown_seconds = inf\n") << "alerts/cooldown_seconds";
         QTest::newRow("seconds -inf") << QByteArray("[camera]\nstall_seconds = -inf\n") << "camera/stall_seconds";
+        QTest::newRow("clips enabled maybe") << QByteArray("[clips]\nenabled = maybe\n") << "clips/enabled";
+        QTest::newRow("clips pre-roll too long") << QByteArray("[clips]\npre_seconds = 11\n") << "clips/pre_seconds";
+        QTest::newRow("clips pre-roll negative") << QByteArray("[clips]\npre_seconds = -1\n") << "clips/pre_seconds";
+        QTest::newRow("clips max 0") << QByteArray("[clips]\nmax_seconds = 0\n") << "clips/max_seconds";
+        QTest::newRow("clips max not above pre") << QByteArray("[clips]\npre_seconds = 5\nmax_seconds = 5\n")
+                                                 << "clips/max_seconds";
+        QTest::newRow("clips width tiny") << QByteArray("[clips]\nwidth = 100\n") << "clips/width";
+        QTest::newRow("clips fps 0") << QByteArray("[clips]\nfps = 0\n") << "clips/fps";
+        QTest::newRow("clips fps 60") << QByteArray("[clips]\nfps = 60\n") << "clips/fps";
+        QTest::newRow("clips annotate") << QByteArray("[clips]\nannotate = boxes\n") << "clips/annotate";
         QTest::newRow("seconds beyond 64 bits") << QByteArray("[motion]\nabsorb_seconds = 1e300\n") << "motion/absorb_seconds";
     }
 

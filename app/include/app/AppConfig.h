@@ -2,6 +2,7 @@
 #pragma once
 
 #include "camera/CameraConfig.h"
+#include "clips/ClipSettings.h"
 #include "motion/MotionConfig.h"
 #include "sensors/SensorsConfig.h"
 #include "xmpp/XmppConfig.h"
@@ -34,6 +35,7 @@ struct AppConfig {
     DoorConfig door;
     AlertsConfig alerts;
     StorageConfig storage;
+    ClipSettings clips;
 };
 
 } // namespace garage
