@@ -28,28 +28,6 @@ constexpr quint16 kHttps = 25394;
 const QString kXmppPassword = u"sTr4ngeRs-xmpp-pw"_s;
 const QString kCameraPassword = u"cAm3ra-s3cret"_s;
 
-// VmRSS, threads and open descriptors of a process, from /proc.
-struct Footprint {
-    qint64 rssKiB = -1;
-    int threads = -1;
-    int descriptors = -1;
-};
-
-Footprint footprintOf(qint64 pid)
-{
-    Footprint f;
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (status.open(QIODevice::ReadOnly))
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                f.rssKiB = line.mid(6).trimmed().split(' ').value(0).toLongLong();
-            else if (line.startsWith("Threads:"))
-                f.threads = line.mid(8).trimmed().toInt();
-        }
-    f.descriptors = int(QDir(u"/proc/%1/fd"_s.arg(pid)).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size());
-    return f;
-}
-
 bool sanitized()
 {
 #if defined(__SANITIZE_ADDRESS__)
@@ -254,7 +232,7 @@ private Q_SLOTS:
         QVERIFY(m_stranger.flood(targets, 1000, 8) > 0);
         QVERIFY(m_owner.sync() && m_stranger.sync());
         QVERIFY2(ownerRoundTrip(u"warm"_s), "the daemon did not answer after the warm-up");
-        const Footprint before = footprintOf(pid);
+        const ProcessFootprint before = processFootprint(pid);
 
         const qint64 ownerBytes = m_owner.flood(targets, 10000, 1);
         const qint64 strangerBytes = m_stranger.flood(targets, 10000, 2);
@@ -263,7 +241,7 @@ private Q_SLOTS:
         QVERIFY2(ownerRoundTrip(u"after"_s), "the daemon did not answer after the flood");
         const qint64 seconds = elapsed.elapsed() / 1000;
         QVERIFY2(m_guard->isRunning(), m_guard->log().right(4000).constData());
-        const Footprint after = footprintOf(pid);
+        const ProcessFootprint after = processFootprint(pid);
         qInfo().noquote() << u"flood: %1 + %2 MB in %3 s; RSS %4 -> %5 KiB (%6 KiB), threads %7 -> %8, descriptors %9 -> %10%11"_s
                                  .arg(ownerBytes / 1000000).arg(strangerBytes / 1000000).arg(seconds)
                                  .arg(before.rssKiB).arg(after.rssKiB).arg(after.rssKiB - before.rssKiB)

@@ -36,24 +36,13 @@ constexpr int kLoopSeconds = 30;
 constexpr int kFps = 5;
 
 struct Sample {
-    qint64 rssKiB = -1;
-    int threads = -1;
-    int descriptors = -1;
+    ProcessFootprint process;
     qint64 storageBytes = 0;
 };
 
 Sample sample(qint64 pid, const QString &storage)
 {
-    Sample s;
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (status.open(QIODevice::ReadOnly))
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                s.rssKiB = line.mid(6).trimmed().split(' ').value(0).toLongLong();
-            else if (line.startsWith("Threads:"))
-                s.threads = line.mid(8).trimmed().toInt();
-        }
-    s.descriptors = int(QDir(u"/proc/%1/fd"_s.arg(pid)).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size());
+    Sample s{processFootprint(pid), 0};
     QDirIterator it(storage, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext())
         s.storageBytes += it.nextFileInfo().size();
@@ -201,9 +190,9 @@ int main(int argc, char **argv)
                 "fd0", "fd", "thr0", "thr", "disk0 B", "disk B", "B/hour", "alerts");
     bool ok = true;
     for (const Daemon &d : daemons) {
-        std::printf("%-6s %9lld %9lld %10.0f %5d %5d %7d %7d %10lld %10lld %9.0f %7d\n", qPrintable(d.name), d.warm.rssKiB,
-                    d.last.rssKiB, double(d.last.rssKiB - d.warm.rssKiB) / hours, d.warm.descriptors, d.last.descriptors,
-                    d.warm.threads, d.last.threads, d.warm.storageBytes, d.last.storageBytes,
+        std::printf("%-6s %9lld %9lld %10.0f %5d %5d %7d %7d %10lld %10lld %9.0f %7d\n", qPrintable(d.name), d.warm.process.rssKiB,
+                    d.last.process.rssKiB, double(d.last.process.rssKiB - d.warm.process.rssKiB) / hours, d.warm.process.descriptors, d.last.process.descriptors,
+                    d.warm.process.threads, d.last.process.threads, d.warm.storageBytes, d.last.storageBytes,
                     double(d.last.storageBytes - d.warm.storageBytes) / hours, d.alerts);
         if (!d.process->isRunning()) {
             std::printf("FAIL: %s died:\n%s\n", qPrintable(d.name), d.process->log().right(3000).constData());
@@ -216,9 +205,9 @@ int main(int argc, char **argv)
         }
         // what a reconnect or a command leaves behind piles up; a thread pool's worker or an upload's socket in flight
         // comes and goes
-        if (d.last.descriptors > d.warm.descriptors + 3 || d.last.threads > d.warm.threads + 3) {
-            std::printf("FAIL: %s kept descriptors or threads (%d -> %d, %d -> %d)\n", qPrintable(d.name), d.warm.descriptors,
-                        d.last.descriptors, d.warm.threads, d.last.threads);
+        if (d.last.process.descriptors > d.warm.process.descriptors + 3 || d.last.process.threads > d.warm.process.threads + 3) {
+            std::printf("FAIL: %s kept descriptors or threads (%d -> %d, %d -> %d)\n", qPrintable(d.name), d.warm.process.descriptors,
+                        d.last.process.descriptors, d.warm.process.threads, d.last.process.threads);
             ok = false;
         }
     }

@@ -17,6 +17,23 @@ bool writeFile(const QString &path, const QByteArray &contents)
     return file.write(contents) == contents.size();
 }
 
+ProcessFootprint processFootprint(qint64 pid)
+{
+    ProcessFootprint f;
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (status.open(QIODevice::ReadOnly))
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                f.rssKiB = line.mid(6).trimmed().split(' ').value(0).toLongLong();
+            else if (line.startsWith("Threads:"))
+                f.threads = line.mid(8).trimmed().toInt();
+        }
+    f.descriptors = int(QDir(QStringLiteral("/proc/%1/fd").arg(pid))
+                            .entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System)
+                            .size());
+    return f;
+}
+
 QString toolPath(const QString &name)
 {
     // tests and tools share the runtime output directory (build/<preset>/bin)
